@@ -1,0 +1,53 @@
+# GBA innovation report. `make help` lists the targets.
+# Every target that needs the environment sets it up first, idempotently.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ARGS ?=
+
+.PHONY: help setup system-deps venv test lint validate report bench lab clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-12s %s\n", $$1, $$2}'
+
+setup: system-deps venv ## Install system packages (if missing) and the Python environment
+
+system-deps: ## Install chromium, fonts-noto-cjk, poppler-utils when missing (Debian/Ubuntu)
+	@bash scripts/setup_system.sh
+
+venv: $(STAMP) ## Create .venv and install the package with its dev extras
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' \
+	  || { echo "Set PYTHON=/path/to/python3.11 (e.g. make test PYTHON=python3.11)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+lint: venv ## Run ruff on the package, scripts, tests and notebooks
+	$(BIN)/ruff check src scripts tests notebooks
+	$(BIN)/ruff format --check src scripts tests
+
+validate: venv ## Validate every dataset and its metadata sidecar
+	$(BIN)/gba-report validate
+
+test: setup ## Run every test tier (unit, data, notebooks, e2e) and the lint
+	$(MAKE) --no-print-directory lint
+	$(BIN)/python -m pytest -n auto $(ARGS)
+
+report: setup ## Build all reports, both languages, HTML and PDF, into report/build/latest
+	$(BIN)/gba-report build --lang all --format html,pdf $(ARGS)
+
+bench: setup ## Benchmark: cold build vs no-change rebuild vs by-hand commands
+	$(BIN)/python scripts/bench.py $(ARGS)
+
+lab: setup ## Open the notebooks in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
+clean: ## Remove build outputs (keeps .venv)
+	rm -rf report/build .pytest_cache

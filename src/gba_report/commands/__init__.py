@@ -1,0 +1,1 @@
+"""Sub-commands of the ``gba-report`` command line, one module each."""
