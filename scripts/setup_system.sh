@@ -12,7 +12,9 @@ have_chromium() {
     || command -v google-chrome >/dev/null 2>&1
 }
 have_chromium || missing+=(chromium)
-fc-list 2>/dev/null | grep -q "Noto Sans CJK TC" || missing+=(fonts-noto-cjk)
+# (no `grep -q` on a pipe: with pipefail, fc-list dying of SIGPIPE would count as "missing")
+fonts=$(fc-list : family 2>/dev/null || true)
+grep -q "Noto Sans CJK TC" <<<"$fonts" || missing+=(fonts-noto-cjk)
 command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 
 if [ ${#missing[@]} -eq 0 ]; then
