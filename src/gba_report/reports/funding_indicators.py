@@ -65,7 +65,8 @@ def with_dates(events: pd.DataFrame) -> pd.DataFrame:
     Returns:
         A copy with the three columns added, sorted by ``date_mid`` then ``event_id``.
     """
-    bounds = [period_bounds(d, p) for d, p in zip(events["date"], events["date_precision"])]
+    pairs = zip(events["date"], events["date_precision"], strict=True)
+    bounds = [period_bounds(d, p) for d, p in pairs]
     out = events.assign(
         date_start=pd.to_datetime([b[0] for b in bounds]),
         date_end=pd.to_datetime([b[1] for b in bounds]),
