@@ -309,7 +309,7 @@ def summarize_changes(changes: dict[str, Any]) -> str:
     counts = [
         (len(changes.get("data_files", [])), "data file"),
         (len(changes.get("key_figures", [])), "key figure"),
-        (len({(r["report"], r["lang"]) for r in changes.get("reports", [])}), "report"),
+        (len({r["report"] for r in changes.get("reports", [])}), "report"),
     ]
     parts = [f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in counts if n]
     if not parts:

@@ -1,0 +1,349 @@
+"""History and "what changed": previous build, manifest comparison, HTML, history page."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gba_report import history, paths
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manifest(run_id: str, value: float = 3.6, status: str = "success", **extra) -> dict:
+    manifest = {
+        "run_id": run_id,
+        "status": status,
+        "started": f"2026-11-{run_id[6:8]}T{run_id[9:11]}:00:00+00:00",
+        "finished": f"2026-11-{run_id[6:8]}T{run_id[9:11]}:01:00+00:00",
+        "data_version": f"dv-{value}",
+        "data_files": {"data/rd_intensity.csv": f"sha-{value}", "data/regions.csv": "sha-r"},
+        "outputs": {"rd_intensity.en.html": "o1"},
+        "reports": {
+            "rd_intensity": {
+                "title": {"en": "R&D intensity", "zh-Hant": "研發投入強度"},
+                "langs": {
+                    lang: {
+                        "parameters": {"lang": lang},
+                        "content_sha256": f"content-{lang}-{value}",
+                        "key_figures": {
+                            "gd_rd_intensity_pct_2024": {
+                                "value": value,
+                                "unit": "%",
+                                "label": "Guangdong R&D intensity 2024",
+                            },
+                            "hk_rank": {"value": 2, "unit": "", "label": "HK rank"},
+                        },
+                    }
+                    for lang in ("en", "zh-Hant")
+                },
+            }
+        },
+    }
+    manifest.update(extra)
+    return manifest
+
+
+def _make_build(root: Path, name: str, manifest: dict | None, latest: bool = False) -> Path:
+    folder = root / name
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text("<html></html>", encoding="utf-8")
+    if manifest is not None:
+        (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    if latest:
+        _point_latest(root, name)
+    return folder
+
+
+def _point_latest(root: Path, name: str) -> None:
+    link = root / "latest"
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(name)
+
+
+# --------------------------------------------------------------------------- previous_manifest
+
+
+def test_previous_manifest_is_none_without_builds(tmp_path):
+    assert history.previous_manifest(tmp_path) is None
+    assert history.previous_manifest(tmp_path / "missing") is None
+
+
+def test_previous_manifest_newest_success_skipping_tmp_failed_and_latest(tmp_path):
+    _make_build(tmp_path, "20261101T060000Z-aaaaaa", _manifest("20261101T06-a", 1.0))
+    _make_build(tmp_path, "20261102T060000Z-bbbbbb", _manifest("20261102T06-b", 2.0), latest=True)
+    # Newer, but failed / incomplete / in progress / not a build folder: all skipped.
+    _make_build(tmp_path, "20261103T060000Z-cccccc", _manifest("20261103T06-c", status="failed"))
+    _make_build(tmp_path, "20261104T060000Z-dddddd", None)
+    _make_build(tmp_path, ".tmp-20261105T060000Z-eeeeee", _manifest("20261105T06-e", 5.0))
+    _make_build(tmp_path, "notes", _manifest("20261106T06-n", 6.0))
+    (tmp_path / "20261107T060000Z-broken").mkdir()
+    (tmp_path / "20261107T060000Z-broken" / "manifest.json").write_text("{not json")
+
+    assert history.previous_manifest(tmp_path)["run_id"] == "20261102T06-b"
+
+
+def test_previous_manifest_excludes_the_build_being_published(tmp_path):
+    _make_build(tmp_path, "20261101T060000Z-aaaaaa", _manifest("20261101T06-a", 1.0))
+    new = _make_build(tmp_path, "20261102T060000Z-bbbbbb", _manifest("20261102T06-b", 2.0))
+    assert history.previous_manifest(tmp_path, exclude=new)["run_id"] == "20261101T06-a"
+    # The excluded folder may be given through the latest symlink too.
+    _point_latest(tmp_path, new.name)
+    prev = history.previous_manifest(tmp_path, exclude=tmp_path / "latest")
+    assert prev["run_id"] == "20261101T06-a"
+
+
+def test_list_builds_orders_by_time_and_marks_latest(tmp_path):
+    _make_build(tmp_path, "20261102T060000Z-bbbbbb", _manifest("20261102T06-b"), latest=True)
+    _make_build(tmp_path, "20261101T060000Z-aaaaaa", _manifest("20261101T06-a"))
+    builds = history.list_builds(tmp_path)
+    assert [b.name for b in builds] == ["20261101T060000Z-aaaaaa", "20261102T060000Z-bbbbbb"]
+    assert [b.is_latest for b in builds] == [False, True]
+    assert history.latest_target(tmp_path) == (tmp_path / "20261102T060000Z-bbbbbb").resolve()
+
+
+# --------------------------------------------------------------------------- compare_manifests
+
+
+def test_compare_first_build():
+    changes = history.compare_manifests(None, _manifest("20261101T06-a"))
+    assert changes["first_build"] is True
+    assert changes["previous_run_id"] is None
+    assert changes["data_files"] == changes["key_figures"] == changes["reports"] == []
+    assert history.summarize_changes(changes) == "first build"
+
+
+def test_compare_identical_builds_reports_nothing():
+    old = _manifest("20261101T06-a", 3.6)
+    new = copy.deepcopy(old)
+    new["run_id"] = "20261102T06-b"
+    changes = history.compare_manifests(old, new)
+    assert changes["first_build"] is False
+    assert changes["previous_run_id"] == "20261101T06-a"
+    assert changes["data_files"] == changes["key_figures"] == changes["reports"] == []
+    assert history.summarize_changes(changes).startswith("no changes")
+
+
+def test_compare_changed_value_names_file_figure_and_reports():
+    old = _manifest("20261101T06-a", 3.6)
+    new = _manifest("20261102T06-b", 3.7)
+    changes = history.compare_manifests(old, new)
+
+    assert changes["data_files"] == [
+        {
+            "path": "data/rd_intensity.csv",
+            "change": "changed",
+            "old_sha256": "sha-3.6",
+            "new_sha256": "sha-3.7",
+        }
+    ]
+    figs = {(f["lang"], f["key"]): f for f in changes["key_figures"]}
+    key = "gd_rd_intensity_pct_2024"
+    assert set(figs) == {("en", key), ("zh-Hant", key)}
+    fig = figs[("en", "gd_rd_intensity_pct_2024")]
+    assert (fig["old"], fig["new"], fig["unit"], fig["change"]) == (3.6, 3.7, "%", "changed")
+    assert fig["label"] == "Guangdong R&D intensity 2024"
+    assert {(r["report"], r["lang"], r["change"]) for r in changes["reports"]} == {
+        ("rd_intensity", "en", "changed"),
+        ("rd_intensity", "zh-Hant", "changed"),
+    }
+    assert "1 data file, 2 key figures, 1 report" in history.summarize_changes(changes)
+
+
+def test_compare_added_and_removed_files_figures_and_reports():
+    old = _manifest("20261101T06-a")
+    new = copy.deepcopy(old)
+    new["run_id"] = "20261102T06-b"
+    del new["data_files"]["data/regions.csv"]
+    new["data_files"]["data/clusters.csv"] = "sha-c"
+    langs = new["reports"]["rd_intensity"]["langs"]
+    del langs["en"]["key_figures"]["hk_rank"]
+    langs["en"]["key_figures"]["new_fig"] = {"value": "CN/HK", "unit": "", "label": "New"}
+    del langs["zh-Hant"]
+    new["reports"]["summary"] = {
+        "title": {"en": "Summary"},
+        "langs": {"en": {"content_sha256": "s", "key_figures": {}}},
+    }
+    changes = history.compare_manifests(old, new)
+
+    assert {(d["path"], d["change"]) for d in changes["data_files"]} == {
+        ("data/clusters.csv", "added"),
+        ("data/regions.csv", "removed"),
+    }
+    kf = {(f["lang"], f["key"], f["change"]) for f in changes["key_figures"]}
+    assert ("en", "hk_rank", "removed") in kf
+    assert ("en", "new_fig", "added") in kf
+    # A report language that disappeared takes its figures with it.
+    assert ("zh-Hant", "gd_rd_intensity_pct_2024", "removed") in kf
+    reports = {(r["report"], r["lang"], r["change"]) for r in changes["reports"]}
+    assert reports == {("rd_intensity", "zh-Hant", "removed"), ("summary", "en", "added")}
+
+
+def test_compare_ignores_float_noise_but_not_unit_changes():
+    old = _manifest("20261101T06-a", 0.1 + 0.2)
+    new = _manifest("20261102T06-b", 0.3)
+    for m in (old, new):  # same data and content: only the figures are under test
+        m["data_files"] = {}
+        for entry in m["reports"]["rd_intensity"]["langs"].values():
+            entry["content_sha256"] = "same"
+    assert history.compare_manifests(old, new)["key_figures"] == []
+    new["reports"]["rd_intensity"]["langs"]["en"]["key_figures"]["hk_rank"]["unit"] = "th"
+    changed = history.compare_manifests(old, new)["key_figures"]
+    assert [(f["key"], f["change"]) for f in changed] == [("hk_rank", "changed")]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _manifest_from_data(run_id: str, data_dir: Path, row_index: int) -> dict:
+    """A manifest as the build would write it, from a data folder (via the DATA loaders)."""
+    from gba_report import data
+
+    frame = data.load_rd_intensity()
+    row = frame.iloc[row_index]
+    key = f"{row['region_code']}_{row['year']}_{row['series']}_rd_intensity".lower()
+    figure = {"value": float(row["rd_intensity_pct_gdp"]), "unit": "%", "label": key}
+    return {
+        "run_id": run_id,
+        "status": "success",
+        "data_version": data.data_version(),
+        "data_files": {
+            f"data/{p.relative_to(data_dir).as_posix()}": _sha256(p) for p in data.data_files()
+        },
+        "reports": {
+            "rd_intensity": {
+                "title": {"en": "R&D"},
+                "langs": {
+                    "en": {
+                        "content_sha256": hashlib.sha256(json.dumps(figure).encode()).hexdigest(),
+                        "key_figures": {key: figure},
+                    }
+                },
+            }
+        },
+    }
+
+
+def test_what_changed_after_editing_a_value_in_a_data_copy(tmp_path, monkeypatch):
+    source = paths.data_dir()
+    if not (source / "rd_intensity.csv").is_file():
+        source = ROOT / "tests" / "fixtures" / "data_minimal"
+    copy_dir = tmp_path / "data"
+    shutil.copytree(source, copy_dir)
+    monkeypatch.setenv("GBA_REPORT_DATA_DIR", str(copy_dir))
+    assert paths.data_dir() == copy_dir.resolve()
+
+    csv_path = copy_dir / "rd_intensity.csv"
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    fieldnames = list(rows[0])
+    index = next(i for i, r in enumerate(rows) if r["rd_intensity_pct_gdp"].strip())
+    before_value = float(rows[index]["rd_intensity_pct_gdp"])
+
+    old = _manifest_from_data("20261101T060000Z-old", copy_dir.resolve(), index)
+
+    after_value = round(before_value + 0.25, 2)
+    rows[index]["rd_intensity_pct_gdp"] = f"{after_value}"
+    with csv_path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fieldnames, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+    new = _manifest_from_data("20261102T060000Z-new", copy_dir.resolve(), index)
+    changes = history.compare_manifests(old, new)
+
+    assert [(d["path"], d["change"]) for d in changes["data_files"]] == [
+        ("data/rd_intensity.csv", "changed")
+    ]
+    assert changes["data_version"] != changes["previous_data_version"]
+    [figure] = changes["key_figures"]
+    assert figure["old"] == pytest.approx(before_value)
+    assert figure["new"] == pytest.approx(after_value)
+    assert [(r["report"], r["change"]) for r in changes["reports"]] == [("rd_intensity", "changed")]
+
+    page = history.render_changes_html(changes)
+    assert "rd_intensity.csv" in page
+    assert figure["key"] in page and f"{after_value:g}" in page
+    # The original data folder is untouched.
+    assert os.environ["GBA_REPORT_DATA_DIR"] == str(copy_dir)
+
+
+# --------------------------------------------------------------------------- render_changes_html
+
+
+def test_render_first_build_and_no_changes():
+    first = history.render_changes_html(history.compare_manifests(None, _manifest("20261101T06-a")))
+    assert "First build" in first and "首次建置" in first
+    same = history.render_changes_html(
+        history.compare_manifests(_manifest("20261101T06-a"), _manifest("20261102T06-b"))
+    )
+    assert "No changes" in same and "20261101T06-a" in same
+
+
+def test_render_changes_lists_old_and_new_values_and_escapes_everything():
+    old = _manifest("20261101T06-a", 3.6)
+    new = _manifest("20261102T06-b", 3.7)
+    fig = new["reports"]["rd_intensity"]["langs"]["en"]["key_figures"]["gd_rd_intensity_pct_2024"]
+    fig["label"] = "<script>alert('x')</script> R&D"
+    new["data_files"]['data/"evil<b>.csv'] = "sha"
+    new["reports"]["rd_intensity"]["title"]["en"] = "<img src=x onerror=alert(1)>"
+    page = history.render_changes_html(history.compare_manifests(old, new))
+
+    assert "<script>" not in page and "<img" not in page and "<b>" not in page
+    assert "&lt;script&gt;" in page and "R&amp;D" in page
+    assert "3.6 %" in page and "3.7 %" in page
+    assert page.startswith('<section class="changes"') and page.endswith("</section>")
+    assert page.count("<tr>") == page.count("</tr>")
+
+
+# --------------------------------------------------------------------------- write_history_index
+
+
+def test_history_index_lists_every_kept_build_and_marks_latest(tmp_path):
+    _make_build(tmp_path, "20261101T060000Z-aaaaaa", _manifest("20261101T06-a", 1.0))
+    _make_build(tmp_path, "20261102T060000Z-bbbbbb", _manifest("20261102T06-b", 2.0), latest=True)
+    _make_build(tmp_path, "20261103T060000Z-cccccc", _manifest("20261103T06-c", status="failed"))
+    _make_build(tmp_path, ".tmp-20261104T060000Z-dddddd", _manifest("20261104T06-d"))
+
+    index = history.write_history_index(tmp_path)
+    assert index == tmp_path / "index.html"
+    page = index.read_text(encoding="utf-8")
+    for name in ("20261101T060000Z-aaaaaa", "20261102T060000Z-bbbbbb", "20261103T060000Z-cccccc"):
+        assert f'href="{name}/index.html"' in page
+    assert ".tmp-" not in page
+    assert "20261101T06-a" in page and "dv-1.0" in page and "dv-2.0" in page
+    assert "failed" in page and "first build" in page
+    assert "2026-11-02 06:01:00 UTC" in page
+    # Newest first; the latest one is marked.
+    assert page.index("20261103T06-c") < page.index("20261102T06-b") < page.index("20261101T06-a")
+    latest_row = next(line for line in page.splitlines() if "20261102T06-b" in line)
+    assert "latest" in latest_row
+    assert 'href="latest/index.html"' in page
+    assert not list(tmp_path.glob(".index-*"))
+
+
+def test_history_index_escapes_manifest_values(tmp_path):
+    _make_build(
+        tmp_path,
+        "20261101T060000Z-aaaaaa",
+        _manifest("<script>x</script>", data_version="<b>dv</b>"),
+        latest=True,
+    )
+    page = history.write_history_index(tmp_path).read_text(encoding="utf-8")
+    assert "<script>x" not in page and "<b>dv" not in page
+    assert "&lt;script&gt;x" in page
+
+
+def test_history_index_without_builds(tmp_path):
+    assert history.write_history_index(tmp_path / "missing") is None
+    page = history.write_history_index(tmp_path).read_text(encoding="utf-8")
+    assert "No builds yet" in page
