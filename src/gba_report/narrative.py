@@ -1,0 +1,488 @@
+"""Reader-facing text blocks displayed from notebooks: headings, paragraphs, tables, sources.
+
+Every function here *returns* an :class:`Output` (HTML + Markdown) and, unless
+``show=False``, displays it in the running notebook. Text is HTML-escaped.
+
+API:
+
+- ``heading(text, level=2)``: a heading (``<h2>``; the build's table of contents picks up h2/h3).
+- ``para(text)``: a paragraph; ``**bold**`` is allowed (escaped otherwise).
+- ``bullets(items)``: a bulleted list.
+- ``caption(text)``: a figure/table caption (``<p class="gba-caption">``).
+- ``source_text(names_or_ids, lang)`` -> ``str``; ``source_line(names_or_ids, lang)`` displays
+  it (``Source: publisher, title; ...`` / ``資料來源：...``). Accepts dataset names (their
+  sidecar ``sources``) or ``source_id`` values from ``data/sources.csv`` (``;``-joined allowed).
+- ``note(text)`` / ``confidence_note(confidences, lang)``: a caveat paragraph; the latter
+  explains the † / ‡ marks when some shown figures are secondary or unverified.
+- ``table(df, lang, columns=..., confidence_col=..., align=...)``: an HTML table
+  (``class="gba-table"``) with translated headers, a mark after each secondary (†) or
+  unverified (‡) row's first cell and the legend under the table.
+- ``figure(fig, caption=..., source=...)``: display a matplotlib Figure once (SVG), then its
+  caption and source line.
+- ``sources_section(datasets, lang, max_data_age_days=None)``: the closing "Caveats and
+  sources" section built from the metadata sidecars (title, caveats, sources with publisher,
+  title, URL, date accessed, licence) with freshness warnings for datasets older than
+  ``max_data_age_days`` (default: ``settings.max_data_age_days`` in ``report/reports.yml``,
+  else 365).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from gba_report import i18n, paths
+
+#: Default maximum data age before a freshness warning.
+DEFAULT_MAX_DATA_AGE_DAYS = 365
+
+
+@dataclass
+class Output:
+    """A displayed block: its HTML and Markdown renderings."""
+
+    html: str
+    markdown: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+
+def _display(out: Output, show: bool) -> Output:
+    if show:
+        try:
+            from IPython.display import display
+
+            display(
+                {"text/html": out.html, "text/markdown": out.markdown, "text/plain": out.markdown},
+                raw=True,
+            )
+        except ImportError:  # pragma: no cover - outside IPython
+            pass
+    return out
+
+
+def _inline(text: str) -> str:
+    """Escape text for HTML, keeping ``**bold**``."""
+    escaped = html.escape(str(text), quote=False)
+    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^\w一-鿿]+", "-", str(text).lower(), flags=re.UNICODE).strip("-")
+    return slug[:80] or "section"
+
+
+def heading(text: str, level: int = 2, show: bool = True) -> Output:
+    """Display a heading that states a finding.
+
+    Args:
+        text: The heading text (plain text).
+        level: 1-4 (the build's table of contents uses levels 2 and 3).
+        show: Display it (False: only return it).
+    """
+    level = min(max(int(level), 1), 4)
+    out = Output(
+        f'<h{level} id="{html.escape(_slug(text))}">{_inline(text)}</h{level}>',
+        f"{'#' * level} {text}",
+    )
+    return _display(out, show)
+
+
+def para(text: str, show: bool = True, css_class: str = "") -> Output:
+    """Display a paragraph.
+
+    Args:
+        text: Plain text; ``**bold**`` is kept.
+        show: Display it.
+        css_class: Extra CSS class of the ``<p>``.
+    """
+    cls = f' class="{css_class}"' if css_class else ""
+    return _display(Output(f"<p{cls}>{_inline(text)}</p>", str(text)), show)
+
+
+def bullets(items: Iterable[str], show: bool = True) -> Output:
+    """Display a bulleted list.
+
+    Args:
+        items: One string per bullet (``**bold**`` kept).
+        show: Display it.
+    """
+    items = [str(i) for i in items]
+    body = "".join(f"<li>{_inline(i)}</li>" for i in items)
+    return _display(
+        Output(f'<ul class="gba-list">{body}</ul>', "\n".join(f"- {i}" for i in items)), show
+    )
+
+
+def caption(text: str, show: bool = True) -> Output:
+    """Display a caption under a chart or table.
+
+    Args:
+        text: Caption text.
+        show: Display it.
+    """
+    return para(text, show=show, css_class="gba-caption")
+
+
+def note(text: str, show: bool = True) -> Output:
+    """Display a caveat / note paragraph.
+
+    Args:
+        text: Note text.
+        show: Display it.
+    """
+    return para(text, show=show, css_class="gba-note")
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def _sources_frame() -> pd.DataFrame:
+    from gba_report import data
+
+    return data.load_sources().set_index("source_id")
+
+
+def _dataset_sources(name: str) -> list[str]:
+    from gba_report import data
+
+    meta = data.load_metadata(name)
+    return [str(s) for s in meta.get("sources", [])]
+
+
+def _resolve_source_ids(names_or_ids: str | Iterable[str]) -> list[str]:
+    from gba_report import data
+
+    if isinstance(names_or_ids, str):
+        names_or_ids = [names_or_ids]
+    datasets = set(data.dataset_names())
+    ids: list[str] = []
+    for item in names_or_ids:
+        for part in str(item).split(";"):
+            part = part.strip()
+            if not part:
+                continue
+            found = _dataset_sources(part) if part in datasets else [part]
+            for sid in found:
+                if sid not in ids:
+                    ids.append(sid)
+    return ids
+
+
+def source_text(names_or_ids: str | Iterable[str], lang: str) -> str:
+    """Return the source line for datasets or source ids.
+
+    Args:
+        names_or_ids: Dataset names (``rd_intensity``) and/or ``source_id`` values (``;``-joined
+            ids allowed, as in the data's ``source_id`` column).
+        lang: ``en`` or ``zh-Hant``.
+
+    Returns:
+        ``"Source: Publisher, Title; ..."`` (``"資料來源：..."`` in zh-Hant).
+    """
+    ids = _resolve_source_ids(names_or_ids)
+    catalogue = _sources_frame()
+    parts = []
+    for sid in ids:
+        if sid in catalogue.index:
+            row = catalogue.loc[sid]
+            publisher = str(row.get("publisher", "") or "").strip()
+            title = str(row.get("title", "") or "").strip()
+            parts.append(", ".join(p for p in (publisher, title) if p) or sid)
+        else:
+            parts.append(sid)
+    key = "common.source_prefix" if len(parts) == 1 else "common.sources_prefix"
+    sep = "; " if lang == "en" else "；"
+    colon = ": " if lang == "en" else "："
+    return f"{i18n.tr(lang, key)}{colon}{sep.join(parts)}"
+
+
+def source_line(names_or_ids: str | Iterable[str], lang: str, show: bool = True) -> Output:
+    """Display the source line for datasets or source ids (see :func:`source_text`).
+
+    Args:
+        names_or_ids: Dataset names and/or source ids.
+        lang: ``en`` or ``zh-Hant``.
+        show: Display it.
+    """
+    return para(source_text(names_or_ids, lang), show=show, css_class="gba-source")
+
+
+def confidence_note(confidences: Iterable[str], lang: str, show: bool = True) -> Output | None:
+    """Display the † / ‡ legend when any shown figure is secondary or unverified.
+
+    Args:
+        confidences: Confidence values of the figures shown.
+        lang: ``en`` or ``zh-Hant``.
+        show: Display it.
+
+    Returns:
+        The note, or ``None`` when every figure is verified.
+    """
+    values = {str(c) for c in confidences}
+    if not values - {"verified"}:
+        return None
+    return para(i18n.tr(lang, "common.marks_legend"), show=show, css_class="gba-note")
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def table(
+    df: pd.DataFrame,
+    lang: str,
+    columns: Mapping[str, str] | None = None,
+    confidence_col: str | None = "confidence",
+    align: Mapping[str, str] | None = None,
+    css_class: str = "",
+    show: bool = True,
+) -> Output:
+    """Display a DataFrame as an HTML table with translated headers and confidence marks.
+
+    Args:
+        df: The rows to show, values already formatted as text where needed.
+        lang: ``en`` or ``zh-Hant``.
+        columns: ``{column: header}`` in display order (headers already translated); default:
+            every column except ``confidence_col`` with its own name.
+        confidence_col: Column holding verified/secondary/unverified; a mark (†/‡) is added to
+            the first shown cell of each non-verified row and the legend goes under the table.
+        align: ``{column: "left"|"right"|"center"}``.
+        css_class: Extra CSS class.
+        show: Display it.
+    """
+    if columns is None:
+        columns = {c: c for c in df.columns if c != confidence_col}
+    align = dict(align or {})
+    cols = list(columns)
+    head = "".join(
+        f'<th style="text-align:{align.get(c, "left")}">{html.escape(str(columns[c]))}</th>'
+        for c in cols
+    )
+    rows = []
+    confs = []
+    for _, row in df.iterrows():
+        conf = str(row[confidence_col]) if confidence_col and confidence_col in row else ""
+        confs.append(conf or "verified")
+        mark = i18n.confidence_mark(conf) if conf else ""
+        cells = []
+        for j, c in enumerate(cols):
+            value = row[c]
+            text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else value
+            text = _inline(str(text))
+            if j == 0 and mark:
+                text += f'<sup class="gba-mark">{mark}</sup>'
+            cells.append(f'<td style="text-align:{align.get(c, "left")}">{text}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    legend = ""
+    if any(c not in ("verified", "") for c in confs):
+        legend = f'<p class="gba-note">{_inline(i18n.tr(lang, "common.marks_legend"))}</p>'
+    cls = f"gba-table {css_class}".strip()
+    html_table = (
+        f'<table class="{cls}">'
+        + f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{legend}"
+    )
+    md = "| " + " | ".join(str(columns[c]) for c in cols) + " |\n|" + "---|" * len(cols)
+    for _, row in df.iterrows():
+        md += "\n| " + " | ".join(str(row[c]) for c in cols) + " |"
+    return _display(Output(html_table, md), show)
+
+
+def figure(fig: Any, caption_text: str = "", source: str = "", show: bool = True) -> Any:
+    """Display a matplotlib Figure once (SVG via the inline formatter), then caption and source.
+
+    Args:
+        fig: The Figure (made with :func:`gba_report.plots.new_figure`, outside pyplot).
+        caption_text: Caption displayed under the chart.
+        source: Source line displayed under the caption.
+        show: Display them.
+
+    Returns:
+        The figure (so tests can inspect its texts).
+    """
+    if show:
+        try:
+            from IPython.display import display
+
+            display(fig)
+        except ImportError:  # pragma: no cover
+            pass
+    if caption_text:
+        caption(caption_text, show=show)
+    if source:
+        para(source, show=show, css_class="gba-source")
+    return fig
+
+
+# --------------------------------------------------------------------------- closing section
+
+
+def max_data_age_days() -> int:
+    """Return ``settings.max_data_age_days`` from ``report/reports.yml`` (365 if absent)."""
+    try:
+        with paths.manifest_file().open(encoding="utf-8") as fh:
+            manifest = yaml.safe_load(fh) or {}
+        value = (manifest.get("settings") or {}).get("max_data_age_days")
+        return int(value) if value is not None else DEFAULT_MAX_DATA_AGE_DAYS
+    except (OSError, yaml.YAMLError, TypeError, ValueError, AttributeError):
+        return DEFAULT_MAX_DATA_AGE_DAYS
+
+
+def _dataset_title(name: str, meta: Mapping[str, Any], lang: str) -> str:
+    key = f"common.dataset_title.{name}"
+    if i18n.has(lang, key):
+        return i18n.tr(lang, key)
+    if lang != "en" and meta.get("title_zh_hant"):
+        return str(meta["title_zh_hant"])
+    return str(meta.get("title", name))
+
+
+def _parse_date(value: Any) -> _dt.date | None:
+    try:
+        return _dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def stale_datasets(
+    datasets: Sequence[str], max_age_days: int, today: _dt.date | None = None
+) -> list[tuple[str, str]]:
+    """Return ``(name, date_accessed)`` of the datasets compiled more than ``max_age_days`` ago.
+
+    Same rule as :func:`gba_report.data.freshness_warnings`, restricted to ``datasets``.
+
+    Args:
+        datasets: Dataset names.
+        max_age_days: Maximum age in days.
+        today: Reference date (default: today, UTC).
+    """
+    from gba_report import data
+
+    today = today or _dt.datetime.now(_dt.UTC).date()
+    out = []
+    for name in datasets:
+        accessed = _parse_date(data.load_metadata(name).get("date_accessed"))
+        if accessed is not None and (today - accessed).days > max_age_days:
+            out.append((name, accessed.isoformat()))
+    return out
+
+
+def sources_section(
+    datasets: Sequence[str],
+    lang: str,
+    max_data_age_days: int | None = None,
+    show: bool = True,
+) -> Output:
+    """Display the closing "Caveats and sources" section from the metadata sidecars.
+
+    Args:
+        datasets: Names of the datasets the report used.
+        lang: ``en`` or ``zh-Hant``.
+        max_data_age_days: Age (days) after which a dataset gets a freshness warning; default
+            from ``report/reports.yml`` (``settings.max_data_age_days``) or 365.
+        show: Display it.
+    """
+    from gba_report import data
+
+    days = max_data_age_days if max_data_age_days is not None else globals()["max_data_age_days"]()
+    catalogue = _sources_frame()
+    parts = [
+        f'<h2 id="{_slug(i18n.tr(lang, "common.sources_heading"))}">'
+        f"{_inline(i18n.tr(lang, 'common.sources_heading'))}</h2>",
+        f"<p>{_inline(i18n.tr(lang, 'common.sources_intro'))} "
+        f"{_inline(i18n.tr(lang, 'common.generated_note'))}</p>",
+    ]
+    md = [f"## {i18n.tr(lang, 'common.sources_heading')}"]
+    # freshness first: a reader should see it before the list
+    stale = stale_datasets(datasets, days)
+    parts.append(f"<h3>{_inline(i18n.tr(lang, 'common.freshness_heading'))}</h3>")
+    if stale:
+        items = []
+        for name, accessed in stale:
+            title = _dataset_title(name, data.load_metadata(name), lang)
+            items.append(
+                i18n.tr(
+                    lang,
+                    "common.freshness_warning",
+                    title=title,
+                    accessed=i18n.fmt_date(accessed, "day", lang),
+                    days=i18n.fmt_int(days, lang),
+                )
+            )
+        parts.append(
+            '<ul class="gba-warning">' + "".join(f"<li>{_inline(t)}</li>" for t in items) + "</ul>"
+        )
+        md += [f"- {t}" for t in items]
+    else:
+        text = i18n.tr(lang, "common.freshness_ok", days=i18n.fmt_int(days, lang))
+        parts.append(f"<p>{_inline(text)}</p>")
+    for name in datasets:
+        meta = data.load_metadata(name)
+        title = _dataset_title(name, meta, lang)
+        period = str(meta.get("latest_period", ""))
+        accessed = str(meta.get("date_accessed", ""))
+        parts.append(f"<h3>{_inline(title)}</h3>")
+        md.append(f"### {title}")
+        parts.append(
+            '<p class="gba-meta">'
+            + _inline(
+                i18n.tr(
+                    lang,
+                    "common.dataset_latest",
+                    period=period,
+                    accessed=i18n.fmt_date(accessed, "day", lang) if accessed else "",
+                )
+            )
+            + (
+                f"; {_inline(i18n.tr(lang, 'common.licence_label'))}: "
+                f"{_inline(meta.get('licence', ''))}"
+                if meta.get("licence")
+                else ""
+            )
+            + "</p>"
+        )
+        caveats = meta.get("caveats_zh_hant" if lang != "en" else "caveats") or []
+        if caveats:
+            parts.append(
+                f"<p><strong>{_inline(i18n.tr(lang, 'common.caveats_label'))}</strong></p>"
+                '<ul class="gba-caveats">'
+                + "".join(f"<li>{_inline(c)}</li>" for c in caveats)
+                + "</ul>"
+            )
+            md += [f"- {c}" for c in caveats]
+        items = []
+        for sid in meta.get("sources", []) or []:
+            if sid not in catalogue.index:
+                items.append(f"<li>{_inline(sid)}</li>")
+                continue
+            row = catalogue.loc[sid]
+            url = str(row.get("url", "") or "")
+            link = (
+                f' <a href="{html.escape(url)}">{html.escape(url)}</a>'
+                if url.startswith("http")
+                else (f" {_inline(url)}" if url else "")
+            )
+            date = str(row.get("date_accessed", "") or "")
+            when = "; " + _inline(i18n.tr(lang, "common.accessed_label", date=date)) if date else ""
+            licence = str(row.get("licence_note", "") or "")
+            lic = f"; {_inline(licence)}" if licence else ""
+            items.append(
+                f"<li>{_inline(row.get('publisher', ''))}, <em>{_inline(row.get('title', ''))}"
+                f"</em>.{link}{when}{lic}</li>"
+            )
+        if items:
+            parts.append('<ul class="gba-sources">' + "".join(items) + "</ul>")
+    out = Output(
+        '<section class="gba-sources-section">' + "".join(parts) + "</section>", "\n".join(md)
+    )
+    return _display(out, show)

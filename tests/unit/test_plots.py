@@ -1,0 +1,41 @@
+"""Chart helpers: label repel, fixed colours, figures made outside pyplot."""
+
+import pandas as pd
+import pytest
+
+from gba_report import plots
+
+
+def test_repel_enforces_min_gap_and_keeps_order():
+    out = plots.repel([1.0, 1.05, 1.1, 5.0], 0.5)
+    assert out[1] - out[0] >= 0.5 - 1e-9
+    assert out[2] - out[1] >= 0.5 - 1e-9
+    assert out[3] == pytest.approx(5.0)
+    assert sorted(out) == out
+
+
+def test_repel_leaves_well_spaced_labels_alone():
+    assert plots.repel([3.0, 1.0, 2.0], 0.5) == pytest.approx([3.0, 1.0, 2.0])
+
+
+def test_color_for_is_fixed_and_stable():
+    assert plots.color_for("GD") == plots.color_for("GD")
+    assert plots.color_for("GD") != plots.color_for("CN")
+    assert plots.color_for("XYZ_unknown") == plots.color_for("XYZ_unknown")
+
+
+def test_line_with_labels_returns_figure_with_end_labels():
+    plots.setup("en")
+    df = pd.DataFrame(
+        {
+            "year": [2020, 2021, 2020, 2021],
+            "code": ["GD", "GD", "CN", "CN"],
+            "v": [3.1, 3.2, 2.40, 2.44],
+            "brk": [False, True, False, False],
+        }
+    )
+    fig = plots.line_with_labels(
+        df, "year", "v", "code", {"GD": "Guangdong", "CN": "China"}, break_col="brk"
+    )
+    texts = plots.figure_texts(fig)
+    assert "Guangdong" in texts and "China" in texts
