@@ -1787,7 +1787,7 @@ def meta_regions(rows: list[dict[str, str]]) -> dict:
         "latest_period": "2025",
         "date_accessed": DATE_ACCESSED,
         "licence": "Project codelist (MIT, with the project).",
-        "sources": [],
+        "sources": ["nbs-communique-2011-2023", "worldbank-wdi-gerd"],
         "columns": {
             "region_code": col("Project region code", "string"),
             "region_type": col(
@@ -2022,7 +2022,10 @@ def meta_crossborder(rows: list[dict[str, str]]) -> dict:
         "sources": sources_of(rows),
         "columns": {
             "event_id": col("Event id, CB01... in date order", "string"),
-            "date": col("ISO date: YYYY, YYYY-MM or YYYY-MM-DD", "date"),
+            "date": col(
+                "ISO 8601 date at the precision known: YYYY, YYYY-MM or YYYY-MM-DD (kept as text)",
+                "string",
+            ),
             "date_precision": col("year, month or day", "string"),
             "event_type": col(
                 "policy, single_grant, first_batch, cumulative or facility_opening", "string"
