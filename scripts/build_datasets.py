@@ -464,6 +464,19 @@ SOURCES: list[dict[str, str]] = [
             "institutions; '1+1+1' joint funding (three pairs)."
         ),
     },
+    # --- Targets
+    {
+        "source_id": "amcham-scc-white-paper-2023",
+        "publisher": "American Chamber of Commerce in South China (AmCham South China)",
+        "title": "2023 White Paper on the Business Environment in China, p.368",
+        "url": "",
+        "licence_note": "Quoted figures only, with attribution.",
+        "note": (
+            "Summarises Guangdong's 14th Five-Year Plan for S&T innovation (Sept 2021): R&D "
+            "growth >= 10%/yr, R&D/GDP 3.5% by 2025, basic research 10% of R&D. URL not recorded "
+            "in the reference compilation."
+        ),
+    },
     # --- The article
     {
         "source_id": "article-wwp-2025",
@@ -1228,6 +1241,68 @@ SHARED_FACILITIES: list[dict[str, str]] = [
         "note": (
             "SCI papers by Hong Kong/Macao researchers helped since 2023 (counted from 2023); "
             "same bullet as the October 2024 figures, so the end of October 2024 is assumed."
+        ),
+    },
+]
+
+
+# --------------------------------------------------------------------------------------------
+# targets (requested by REPORTS-A) and exchange_rates (requested by REPORTS-B)
+# --------------------------------------------------------------------------------------------
+GD_14FYP = {
+    "region_code": "GD",
+    "target_year": "2025",
+    "plan_en": "Guangdong 14th Five-Year Plan for Science and Technology Innovation",
+    "plan_zh_hant": "《廣東省科技創新「十四五」規劃》",
+    "announced": "2021-09",
+    "source_id": "amcham-scc-white-paper-2023",
+    "confidence": "secondary",
+}
+TARGETS: list[dict[str, str]] = [
+    GD_14FYP
+    | {
+        "target_id": "GD_14FYP_RD_INTENSITY",
+        "indicator": "rd_intensity_pct_gdp",
+        "target_value": "3.5",
+        "unit": "percent of GDP",
+        "is_lower_bound": "False",
+        "note": "'R&D/GDP 3.5% by 2025' as summarised by AmCham (no 'at least' in the summary).",
+    },
+    GD_14FYP
+    | {
+        "target_id": "GD_14FYP_RD_GROWTH",
+        "indicator": "rd_expenditure_growth_pct_per_year",
+        "target_value": "10",
+        "unit": "percent per year",
+        "is_lower_bound": "True",
+        "note": "'R&D growth >= 10%/yr' over the plan period 2021-2025.",
+    },
+    GD_14FYP
+    | {
+        "target_id": "GD_14FYP_BASIC_RESEARCH_SHARE",
+        "indicator": "basic_research_share_pct_rd",
+        "target_value": "10",
+        "unit": "percent of R&D expenditure",
+        "is_lower_bound": "False",
+        "note": "'Basic research 10% of R&D' by 2025.",
+    },
+]
+
+EXCHANGE_RATES: list[dict[str, str]] = [
+    {
+        "rate_id": "scmp_2019_08_rmb_hkd",
+        "date": "2019-08",
+        "base_currency": "RMB",
+        "quote_currency": "HKD",
+        "base_amount": "38",
+        "quote_amount": "42.27",
+        "rate_type": "implied_from_source_pair",
+        "source_id": "scmp-3023599",
+        "confidence": "secondary",
+        "note": (
+            "SCMP gives the Southern Marine Laboratory grant as RMB 38 m (HK$42.27 m): the pair "
+            "is the newspaper's own conversion, not an official rate. No official rate (HKMA, "
+            "SAFE central parity) is in the reference compilation."
         ),
     },
 ]
@@ -2120,6 +2195,82 @@ def meta_shared_facilities(rows: list[dict[str, str]]) -> dict:
     }
 
 
+def meta_targets(rows: list[dict[str, str]]) -> dict:
+    """Sidecar for targets.csv."""
+    return {
+        "title": "Policy targets for R&D",
+        "title_zh_hant": "研發政策目標",
+        "description": (
+            "Quantified R&D targets from plans, so reports compare outcomes with targets read "
+            "from data: Guangdong's 14th Five-Year Plan for S&T innovation (Sept 2021)."
+        ),
+        "description_zh_hant": "規劃中的量化研發目標：《廣東省科技創新「十四五」規劃》（2021年9月）。",
+        "latest_period": "2025",
+        "date_accessed": DATE_ACCESSED,
+        "licence": "Quoted figures with attribution.",
+        "sources": sources_of(rows),
+        "columns": {
+            "target_id": col("Unique id", "string"),
+            "region_code": col("Code into regions.csv", "string"),
+            "indicator": col(
+                "What is targeted: rd_intensity_pct_gdp, rd_expenditure_growth_pct_per_year, "
+                "basic_research_share_pct_rd",
+                "string",
+            ),
+            "target_value": col("Target level", "number", "see unit"),
+            "unit": col("Unit of target_value", "string"),
+            "target_year": col("Year by which the target applies", "integer", "year"),
+            "is_lower_bound": col("True where the plan says 'at least' (>=)", "boolean"),
+            "plan_en": col("Plan, English", "string"),
+            "plan_zh_hant": col("Plan, Traditional Chinese", "string"),
+            "announced": col("When the plan was issued (YYYY-MM)", "string"),
+            **PROVENANCE_COLUMNS,
+            "note": col("Wording as summarised by the source", "string"),
+        },
+        "caveats": [
+            "Read in a secondary summary (AmCham South China 2023 White Paper, p.368), not in "
+            "the plan itself.",
+        ],
+        "caveats_zh_hant": ["數字取自二手摘要（華南美國商會2023年白皮書第368頁），並非規劃原文。"],
+    }
+
+
+def meta_exchange_rates(rows: list[dict[str, str]]) -> dict:
+    """Sidecar for exchange_rates.csv."""
+    return {
+        "title": "Currency pairs stated by sources",
+        "title_zh_hant": "來源所載貨幣換算",
+        "description": (
+            "Amounts a source gives in two currencies, so a report can convert without "
+            "inventing a rate. Only source-stated pairs; no official rate is in the reference "
+            "compilation."
+        ),
+        "description_zh_hant": "來源同時以兩種貨幣列出的金額，供報告換算之用，不自行假設匯率。",
+        "latest_period": "2019-08",
+        "date_accessed": DATE_ACCESSED,
+        "licence": "Quoted figures with attribution.",
+        "sources": sources_of(rows),
+        "columns": {
+            "rate_id": col("Unique id", "string"),
+            "date": col("Date of the pair (YYYY, YYYY-MM or YYYY-MM-DD)", "string"),
+            "base_currency": col("Currency of base_amount (RMB, HKD, MOP)", "string"),
+            "quote_currency": col("Currency of quote_amount", "string"),
+            "base_amount": col("Amount in base currency", "number", "million"),
+            "quote_amount": col("The same amount in quote currency", "number", "million"),
+            "rate_type": col("official or implied_from_source_pair", "string"),
+            **PROVENANCE_COLUMNS,
+            "note": col("Remarks", "string"),
+        },
+        "caveats": [
+            "The RMB 38 m = HK$42.27 m pair is SCMP's conversion (implied rate about 1.11 HKD "
+            "per RMB), not an official rate; say so wherever it is used.",
+        ],
+        "caveats_zh_hant": [
+            "人民幣3,800萬元＝4,227萬港元為《南華早報》的換算，並非官方匯率，引用時須註明。"
+        ],
+    }
+
+
 def meta_sources() -> dict:
     """Sidecar for sources.csv."""
     return {
@@ -2232,6 +2383,33 @@ COLUMNS = {
         "note",
     ],
     "sources": ["source_id", "publisher", "title", "url", "date_accessed", "licence_note", "note"],
+    "targets": [
+        "target_id",
+        "region_code",
+        "indicator",
+        "target_value",
+        "unit",
+        "target_year",
+        "is_lower_bound",
+        "plan_en",
+        "plan_zh_hant",
+        "announced",
+        "source_id",
+        "confidence",
+        "note",
+    ],
+    "exchange_rates": [
+        "rate_id",
+        "date",
+        "base_currency",
+        "quote_currency",
+        "base_amount",
+        "quote_amount",
+        "rate_type",
+        "source_id",
+        "confidence",
+        "note",
+    ],
 }
 
 
@@ -2255,7 +2433,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in rd:
         check(r["region_code"] in codes, f"unknown region {r['region_code']}")
     source_ids = {s["source_id"] for s in SOURCES}
-    for table in (rd, hk, cb, sf):
+    for table in (rd, hk, cb, sf, TARGETS, EXCHANGE_RATES):
         for sid in sources_of([r for r in table if r["source_id"]]):
             check(sid in source_ids, f"source id {sid} not in the catalogue")
 
@@ -2265,6 +2443,8 @@ def main(argv: list[str] | None = None) -> int:
         "hk_gerd_by_sector": (hk, meta_hk_sector(hk)),
         "crossborder_funding": (cb, meta_crossborder(cb)),
         "shared_facilities": (sf, meta_shared_facilities(sf)),
+        "targets": (TARGETS, meta_targets(TARGETS)),
+        "exchange_rates": (EXCHANGE_RATES, meta_exchange_rates(EXCHANGE_RATES)),
     }
     for name, (rows, meta) in outputs.items():
         write_csv(out / f"{name}.csv", COLUMNS[name], rows)
@@ -2280,7 +2460,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = meta_sources()
     meta["sources"] = [r["source_id"] for r in merged]
     write_meta(meta_path, meta)
-    print(f"wrote data/sources.csv ({len(merged)} rows; rows of others kept: {len(existing)})")
+    foreign = [r for r in merged if r["source_id"] not in source_ids]
+    print(f"wrote data/sources.csv ({len(merged)} rows, {len(foreign)} of them written by others)")
 
     for line in checks + hk_checks:
         print("check:", line)
