@@ -1835,6 +1835,18 @@ PROVENANCE_COLUMNS = {
 }
 
 
+#: Sources cited only in notes or caveats of a table (listed in its sidecar too).
+NOTE_SOURCES: dict[str, list[str]] = {
+    "rd_intensity": [
+        "gd-gov-work-report-2025",
+        "owid-research-spending",
+        "gass-macao-paper",
+        "macaudailytimes-2009",
+    ],
+    "hk_gerd_by_sector": ["xinhua-hk-2018", "chinanews-hk-2024"],
+}
+
+
 def sources_of(rows: list[dict[str, str]]) -> list[str]:
     """Distinct source ids used by the rows, in first-seen order."""
     seen: list[str] = []
@@ -1921,7 +1933,7 @@ def meta_rd_intensity(rows: list[dict[str, str]]) -> dict:
             "Mixed: World Bank WDI CC BY 4.0; NBS, C&SD and other official statistics reproduced "
             "with attribution; news-reported figures quoted with attribution."
         ),
-        "sources": sources_of(rows),
+        "sources": sources_of(rows) + NOTE_SOURCES["rd_intensity"],
         "columns": {
             "region_code": col("Code into regions.csv", "string"),
             "year": col("Reference year of the expenditure", "integer", "year"),
@@ -2040,7 +2052,7 @@ def meta_hk_sector(rows: list[dict[str, str]]) -> dict:
         "latest_period": "2024",
         "date_accessed": DATE_ACCESSED,
         "licence": "C&SD official statistics reproduced with attribution; news reports quoted.",
-        "sources": sources_of(rows),
+        "sources": sources_of(rows) + NOTE_SOURCES["hk_gerd_by_sector"],
         "columns": {
             "region_code": col("Always HK", "string"),
             "year": col("Reference year", "integer", "year"),
