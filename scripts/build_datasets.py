@@ -1486,7 +1486,7 @@ def build_rd_intensity(ref: Path) -> tuple[list[dict[str, str]], list[str]]:
         note = NBS_ROW_NOTES.get((code, year), "")
         if year == 2010 and code != "CN":
             note = join_notes(
-                "From the 2010 S&T yearbook table (no 2010 communique table of provinces); "
+                "From the 2010 S&T yearbook table (the 2010 communique's provincial table was not in the sources consulted); "
                 "provincial intensity for 2010 not found.",
                 note,
             )
