@@ -51,6 +51,8 @@ __all__ = [
     "load_regions",
     "load_shared_facilities",
     "load_sources",
+    "load_targets",
+    "load_exchange_rates",
     "read_table",
 ]
 
@@ -511,3 +513,13 @@ def load_gii_clusters_per_economy() -> pd.DataFrame:
 def load_article_claims() -> pd.DataFrame:
     """The source article's claims C1-C23 with their status and what the data says."""
     return load("article_claims")
+
+
+def load_targets() -> pd.DataFrame:
+    """Quantified policy targets for R&D (e.g. Guangdong's 14th Five-Year Plan)."""
+    return load("targets")
+
+
+def load_exchange_rates() -> pd.DataFrame:
+    """Currency pairs stated by sources (not official rates), for converting quoted amounts."""
+    return load("exchange_rates")

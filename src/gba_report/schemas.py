@@ -298,6 +298,41 @@ TABLES: dict[str, Table] = {
         ),
         keys=(("claim_id",),),
     ),
+    "targets": Table(
+        "targets",
+        (
+            Col("target_id", required=True),
+            Col("region_code", required=True, ref="regions"),
+            Col("indicator", required=True),
+            Col("target_value", "number", required=True),
+            Col("unit", required=True),
+            Col("target_year", "integer", required=True, min=1990, max=2050),
+            Col("is_lower_bound", "boolean", required=True),
+            Col("plan_en", required=True),
+            Col("plan_zh_hant", required=True),
+            Col("announced", pattern=PARTIAL_DATE),
+            *_provenance(),
+            Col("note"),
+        ),
+        keys=(("target_id",),),
+        period_column="target_year",
+    ),
+    "exchange_rates": Table(
+        "exchange_rates",
+        (
+            Col("rate_id", required=True),
+            Col("date", required=True, pattern=PARTIAL_DATE),
+            Col("base_currency", required=True, pattern=r"^[A-Z]{3}$"),
+            Col("quote_currency", required=True, pattern=r"^[A-Z]{3}$"),
+            Col("base_amount", "number", required=True, min=0),
+            Col("quote_amount", "number", required=True, min=0),
+            Col("rate_type", required=True),
+            *_provenance(),
+            Col("note"),
+        ),
+        keys=(("rate_id",),),
+        period_column="date",
+    ),
 }
 
 #: Order in which tables are loaded/validated: code lists first.
@@ -314,6 +349,8 @@ DATASET_ORDER = (
     "gii_economy_ranks",
     "gii_clusters_per_economy",
     "article_claims",
+    "targets",
+    "exchange_rates",
 )
 
 
