@@ -65,12 +65,26 @@ EXIT_TERMINATED = 143
 EXIT_CODES: dict[int, str] = {
     EXIT_OK: "build published (or --prune-only done), old builds pruned, history rewritten",
     EXIT_BUILD_FAILED: "build failed or timed out; latest still points at the last good build",
-    EXIT_USAGE: "bad command-line options",
+    EXIT_USAGE: "bad command-line options, or the build rejected a report name or parameter",
     EXIT_HOUSEKEEPING_FAILED: "build published, but pruning or the history page failed",
     EXIT_LOCKED: "another scheduled run holds the lock (EX_TEMPFAIL); nothing was done",
-    EXIT_CONFIG: "environment not usable: no .venv, or the builds folder is not writable",
+    EXIT_CONFIG: "environment not usable: no .venv, no Chromium for PDFs, unwritable builds folder",
     EXIT_INTERRUPTED: "interrupted (SIGINT); the build was stopped, latest unchanged",
     EXIT_TERMINATED: "terminated (SIGTERM); the build was stopped, latest unchanged",
+}
+
+#: Exit codes of ``gba-report build`` (see :data:`gba_report.build.EXIT_CODES`) that keep their
+#: meaning here; every other failure of the build is :data:`EXIT_BUILD_FAILED`.
+BUILD_EXIT_MAP: dict[int, int] = {2: EXIT_USAGE, 3: EXIT_CONFIG}
+#: What the build's own exit codes mean, for the log.
+BUILD_EXIT_MEANINGS: dict[int, str] = {
+    1: "a report failed",
+    2: "bad usage: unknown report or language, or a bad parameter",
+    3: "PDF requested but no Chromium found",
+    4: "the build could not be published",
+    130: "the build was interrupted",
+    143: "the build was terminated",
+    -9: "the build was killed (SIGKILL, e.g. out of memory)",
 }
 
 #: Environment variable replacing the build command by a shell command (tests, dry runs).
@@ -244,7 +258,8 @@ def prune_builds(builds_root: Path, keep: int, logger: logging.Logger | None = N
     Exactly ``keep`` builds remain when there were at least that many: when ``latest`` points
     at an older build, that build and the newest ``keep - 1`` others are kept. Temporary
     folders of builds in progress (``.tmp-*``), ``logs/`` and anything that is not a build
-    folder are never touched.
+    folder are never touched. The notebooks the engine keeps from failed builds
+    (``failed/<run id>/``) are pruned to the newest ``keep`` too.
 
     Args:
         builds_root: Folder holding the build folders.
@@ -285,6 +300,21 @@ def prune_builds(builds_root: Path, keep: int, logger: logging.Logger | None = N
         removed.append(build.path)
         if logger:
             logger.info("prune: removed old build %s (%s)", build.name, build.status)
+    # The engine keeps the notebooks of failed builds in failed/<run id>/: keep the newest few.
+    failed_root = builds_root / "failed"
+    if failed_root.is_dir():
+        failed = sorted(
+            (
+                p
+                for p in failed_root.iterdir()
+                if p.is_dir() and history.BUILD_NAME_RE.match(p.name)
+            ),
+            key=lambda p: p.name,
+        )
+        for old_failure in failed[: max(len(failed) - keep, 0)]:
+            shutil.rmtree(old_failure, ignore_errors=True)
+            if logger:
+                logger.info("prune: removed failed-build notebooks %s", old_failure.name)
     # Leftovers of interrupted deletions (never a build in progress: those are .tmp-<other>).
     for leftover in builds_root.glob(".tmp-prune-*"):
         shutil.rmtree(leftover, ignore_errors=True)
@@ -537,10 +567,16 @@ def _locked_run(options: ScheduledOptions, builds_root: Path, logger: logging.Lo
             return EXIT_TERMINATED if reason == "SIGTERM" else EXIT_INTERRUPTED
         if returncode != 0 or reason == "timeout":
             why = "timed out" if reason == "timeout" else f"failed with exit code {returncode}"
+            meaning = BUILD_EXIT_MEANINGS.get(returncode, "")
             logger.error(
-                "build %s; latest still points at %s", why, before.name if before else "nothing"
+                "build %s%s; latest still points at %s",
+                why,
+                f" ({meaning})" if meaning and reason != "timeout" else "",
+                before.name if before else "nothing",
             )
             code = EXIT_BUILD_FAILED
+            if reason != "timeout":
+                code = BUILD_EXIT_MAP.get(returncode, EXIT_BUILD_FAILED)
         elif after is None or after == before:
             logger.warning("build exited 0 but latest did not move (nothing new published?)")
             _describe_latest(builds_root, logger)

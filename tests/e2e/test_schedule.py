@@ -205,9 +205,16 @@ def test_failed_build_exits_1_and_leaves_latest_alone(env):
     assert len(_builds(env)) == 1
     log = _log(env)
     assert "build | Error in report rd_intensity (en), cell 4: ValueError" in log
-    assert f"build failed with exit code 4; latest still points at {before.name}" in log
+    assert "build failed with exit code 4 (the build could not be published)" in log
+    assert f"latest still points at {before.name}" in log
     assert "exit 1 (build failed" in log
     assert "build failed" in err
+
+    # The build's own usage error (bad report name or parameter) stays a usage error.
+    code, _out, _err = _run(env, FAKE_FAIL="2")
+    assert code == 2
+    assert "bad usage" in _log(env)
+    assert history.latest_target(root) == before
 
 
 def test_sigterm_stops_the_build_and_releases_the_lock(env):
@@ -251,7 +258,6 @@ def test_runs_prune_to_keep_and_write_history(env):
     for value in ("1", "2", "3", "4"):
         code, _out, _err = _run(env, "--keep", "2", FAKE_VALUE=value)
         assert code == 0
-        time.sleep(1.05)  # distinct timestamps in the folder names
     builds = _builds(env)
     assert len(builds) == 2
     assert builds[-1].is_latest
@@ -262,10 +268,23 @@ def test_runs_prune_to_keep_and_write_history(env):
     assert "prune: removed old build" in _log(env)
 
 
+def _fake_published_build(root: Path, day: int) -> Path:
+    folder = root / f"202611{day:02d}T060000Z-fake{day:02d}"
+    folder.mkdir(parents=True)
+    manifest = {"run_id": folder.name, "status": "success", "data_version": f"dv{day}"}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (folder / "index.html").write_text("<html></html>", encoding="utf-8")
+    link = root / "latest"
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(folder.name)
+    return folder
+
+
 def test_prune_only_and_history_command(env):
-    for value in ("1", "2", "3"):
-        assert _run(env, "--no-prune", FAKE_VALUE=value)[0] == 0
-        time.sleep(1.05)
+    root = Path(env["GBA_REPORT_BUILD_DIR"])
+    for day in (1, 2, 3):
+        _fake_published_build(root, day)
     assert len(_builds(env)) == 3
     code, _out, _err = _run(env, "--prune-only", "--keep", "1")
     assert code == 0
@@ -329,11 +348,18 @@ def test_custom_log_file_and_freshness_warning(env, tmp_path):
     assert "INFO" not in err
 
 
-def test_usage_errors_exit_2(env):
-    code, _out, err = _run(env, "--keep", "0")
-    assert code == 2 and "at least 1" in err
-    code, _out, err = _run(env, "--wait", "-5")
-    assert code == 2
+def test_usage_errors_exit_2(capsys):
+    from gba_report import cli
+
+    for argv, message in (
+        (["scheduled", "--keep", "0"], "at least 1"),
+        (["scheduled", "--wait", "-5"], "0 or more"),
+        (["scheduled", "--no-such-option"], "unrecognized arguments"),
+    ):
+        with pytest.raises(SystemExit) as exc:
+            cli.main(argv)
+        assert exc.value.code == 2
+        assert message in capsys.readouterr().err
 
 
 def test_shell_wrapper_runs_without_a_terminal(env, tmp_path):

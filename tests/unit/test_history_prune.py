@@ -89,6 +89,22 @@ def test_prune_leaves_builds_in_progress_logs_and_other_files_alone(tmp_path):
     assert not list(tmp_path.glob(".tmp-prune-*"))
 
 
+def test_prune_trims_the_engines_failed_notebooks_too(tmp_path):
+    builds = [_build(tmp_path, day) for day in range(1, 3)]
+    _latest(tmp_path, builds[-1])
+    failed = tmp_path / "failed"
+    for day in range(1, 6):
+        (failed / f"202611{day:02d}T070000Z-f{day:02d}").mkdir(parents=True)
+    (failed / "README").write_text("not a run", encoding="utf-8")
+    schedule.prune_builds(tmp_path, keep=2)
+    assert sorted(p.name for p in failed.iterdir()) == [
+        "20261104T070000Z-f04",
+        "20261105T070000Z-f05",
+        "README",
+    ]
+    assert _names(tmp_path) == [b.name for b in builds]
+
+
 def test_prune_with_fewer_builds_than_keep_removes_nothing(tmp_path, caplog):
     builds = [_build(tmp_path, day) for day in range(1, 3)]
     logger = logging.getLogger("test-prune")
