@@ -27,13 +27,13 @@ API (used by every report module):
 from __future__ import annotations
 
 import datetime as _dt
-import math
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 #: Languages every report is produced in.
@@ -218,8 +218,10 @@ def _decimal(x: float | int | str | Decimal) -> Decimal:
     """Shortest exact decimal for a number as the source gave it (``3.6`` -> ``3.6``)."""
     if isinstance(x, Decimal):
         return x
-    if isinstance(x, float):
-        return Decimal(repr(x))
+    if isinstance(x, float):  # also numpy floats, whose repr is "np.float64(...)"
+        return Decimal(repr(float(x)))
+    if hasattr(x, "item"):  # numpy integers
+        x = x.item()
     return Decimal(str(x))
 
 
@@ -243,8 +245,8 @@ def _is_missing(x: Any) -> bool:
     if x is None:
         return True
     try:
-        return isinstance(x, float) and math.isnan(x) or (x != x)
-    except TypeError:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
         return False
 
 

@@ -5,6 +5,7 @@ Every function here *returns* an :class:`Output` (HTML + Markdown) and, unless
 
 API:
 
+- ``styles()``: the stylesheet of these blocks (``report_styles.css``), shown once per report.
 - ``heading(text, level=2)``: a heading (``<h2>``; the build's table of contents picks up h2/h3).
 - ``para(text)``: a paragraph; ``**bold**`` is allowed (escaped otherwise).
 - ``bullets(items)``: a bulleted list.
@@ -145,6 +146,16 @@ def note(text: str, show: bool = True) -> Output:
     return para(text, show=show, css_class="gba-note")
 
 
+def styles(show: bool = True) -> Output:
+    """Display the report-block stylesheet (``report_styles.css``) as a ``<style>`` element.
+
+    Args:
+        show: Display it.
+    """
+    css = (paths.package_dir() / "report_styles.css").read_text(encoding="utf-8")
+    return _display(Output(f"<style>{css}</style>", ""), show)
+
+
 # --------------------------------------------------------------------------- sources
 
 
@@ -180,28 +191,33 @@ def _resolve_source_ids(names_or_ids: str | Iterable[str]) -> list[str]:
     return ids
 
 
-def source_text(names_or_ids: str | Iterable[str], lang: str) -> str:
+def source_text(names_or_ids: str | Iterable[str], lang: str, detail: bool = False) -> str:
     """Return the source line for datasets or source ids.
 
     Args:
         names_or_ids: Dataset names (``rd_intensity``) and/or ``source_id`` values (``;``-joined
             ids allowed, as in the data's ``source_id`` column).
         lang: ``en`` or ``zh-Hant``.
+        detail: Name each source (publisher, title); default: the publishers only, each once
+            (the closing section lists every title and URL).
 
     Returns:
-        ``"Source: Publisher, Title; ..."`` (``"資料來源：..."`` in zh-Hant).
+        ``"Sources: Publisher A; Publisher B"`` (``"資料來源：..."`` in zh-Hant).
     """
     ids = _resolve_source_ids(names_or_ids)
     catalogue = _sources_frame()
-    parts = []
+    parts: list[str] = []
     for sid in ids:
         if sid in catalogue.index:
             row = catalogue.loc[sid]
             publisher = str(row.get("publisher", "") or "").strip()
             title = str(row.get("title", "") or "").strip()
-            parts.append(", ".join(p for p in (publisher, title) if p) or sid)
+            text = ", ".join(p for p in (publisher, title) if p) if detail else publisher
+            text = text or sid
         else:
-            parts.append(sid)
+            text = sid
+        if text not in parts:
+            parts.append(text)
     key = "common.source_prefix" if len(parts) == 1 else "common.sources_prefix"
     sep = "; " if lang == "en" else "；"
     colon = ": " if lang == "en" else "："
@@ -382,6 +398,7 @@ def sources_section(
     lang: str,
     max_data_age_days: int | None = None,
     show: bool = True,
+    used_sources: Iterable[str] | None = None,
 ) -> Output:
     """Display the closing "Caveats and sources" section from the metadata sidecars.
 
@@ -391,9 +408,12 @@ def sources_section(
         max_data_age_days: Age (days) after which a dataset gets a freshness warning; default
             from ``report/reports.yml`` (``settings.max_data_age_days``) or 365.
         show: Display it.
+        used_sources: Source ids the report actually cited; when given, each dataset lists
+            only those of its sources (its caveats are always listed).
     """
     from gba_report import data
 
+    used = None if used_sources is None else set(_resolve_source_ids(list(used_sources)))
     days = max_data_age_days if max_data_age_days is not None else globals()["max_data_age_days"]()
     catalogue = _sources_frame()
     parts = [
@@ -426,6 +446,7 @@ def sources_section(
     else:
         text = i18n.tr(lang, "common.freshness_ok", days=i18n.fmt_int(days, lang))
         parts.append(f"<p>{_inline(text)}</p>")
+    source_ids: list[str] = []
     for name in datasets:
         meta = data.load_metadata(name)
         title = _dataset_title(name, meta, lang)
@@ -460,28 +481,34 @@ def sources_section(
                 + "</ul>"
             )
             md += [f"- {c}" for c in caveats]
-        items = []
         for sid in meta.get("sources", []) or []:
-            if sid not in catalogue.index:
-                items.append(f"<li>{_inline(sid)}</li>")
-                continue
-            row = catalogue.loc[sid]
-            url = str(row.get("url", "") or "")
-            link = (
-                f' <a href="{html.escape(url)}">{html.escape(url)}</a>'
-                if url.startswith("http")
-                else (f" {_inline(url)}" if url else "")
-            )
-            date = str(row.get("date_accessed", "") or "")
-            when = "; " + _inline(i18n.tr(lang, "common.accessed_label", date=date)) if date else ""
-            licence = str(row.get("licence_note", "") or "")
-            lic = f"; {_inline(licence)}" if licence else ""
-            items.append(
-                f"<li>{_inline(row.get('publisher', ''))}, <em>{_inline(row.get('title', ''))}"
-                f"</em>.{link}{when}{lic}</li>"
-            )
-        if items:
-            parts.append('<ul class="gba-sources">' + "".join(items) + "</ul>")
+            if (used is None or sid in used) and sid not in source_ids:
+                source_ids.append(sid)
+    # one list of sources for the whole report, each source once
+    items = []
+    for sid in source_ids:
+        if sid not in catalogue.index:
+            items.append(f"<li>{_inline(sid)}</li>")
+            continue
+        row = catalogue.loc[sid]
+        url = str(row.get("url", "") or "")
+        link = (
+            f' <a href="{html.escape(url)}">{html.escape(url)}</a>'
+            if url.startswith("http")
+            else (f" {_inline(url)}" if url else "")
+        )
+        date = str(row.get("date_accessed", "") or "")
+        when = "; " + _inline(i18n.tr(lang, "common.accessed_label", date=date)) if date else ""
+        licence = str(row.get("licence_note", "") or "")
+        lic = f"; {_inline(licence)}" if licence else ""
+        items.append(
+            f"<li>{_inline(row.get('publisher', ''))}, <em>{_inline(row.get('title', ''))}"
+            f"</em>.{link}{when}{lic}</li>"
+        )
+        md.append(f"- {row.get('publisher', '')}, {row.get('title', '')}. {url}")
+    if items:
+        parts.append(f"<h3>{_inline(i18n.tr(lang, 'common.sources_list_heading'))}</h3>")
+        parts.append('<ul class="gba-sources">' + "".join(items) + "</ul>")
     out = Output(
         '<section class="gba-sources-section">' + "".join(parts) + "</section>", "\n".join(md)
     )

@@ -347,6 +347,7 @@ def points_by_year(
     ymin: float | None = 0,
     reference: pd.DataFrame | None = None,
     reference_label: str | None = None,
+    hollow_col: str | None = None,
 ) -> Figure:
     """Sparse observations as points (never joined by lines), labelled by group in a legend.
 
@@ -364,6 +365,7 @@ def points_by_year(
         reference: Optional tidy frame (``x``, ``y``) drawn as a grey line for context (a
             complete series such as the province the cities belong to).
         reference_label: Legend label of the reference line.
+        hollow_col: Boolean column: True draws the point hollow (unverified or derived).
 
     Returns:
         The figure.
@@ -377,17 +379,32 @@ def points_by_year(
     markers = ["o", "s", "D", "^", "v", "P", "X", "*"]
     for i, (code, part) in enumerate(data.groupby(group, sort=False)):
         code = str(code)
+        hollow = (
+            part[hollow_col].astype(bool).to_numpy() if hollow_col else np.zeros(len(part), bool)
+        )
+        color = color_for(code)
         ax.scatter(
-            part[x],
-            part[y],
+            part[x][~hollow],
+            part[y][~hollow],
             s=30,
             marker=markers[i % len(markers)],
-            color=color_for(code),
+            color=color,
             edgecolor="white",
             linewidth=0.5,
             label=labels.get(code, code),
             zorder=3,
         )
+        if hollow.any():
+            ax.scatter(
+                part[x][hollow],
+                part[y][hollow],
+                s=30,
+                marker=markers[i % len(markers)],
+                facecolor="white",
+                edgecolor=color,
+                linewidth=1.2,
+                zorder=3,
+            )
     if ymin is not None:
         ax.set_ylim(bottom=ymin)
     ax.set_xlabel(xlabel)
@@ -432,6 +449,7 @@ def barh_ranked(
     ypos = np.arange(len(data))
     ax.barh(ypos, data[value], color=colors, height=0.72)
     ax.set_yticks(ypos, data[label].tolist())
+    ax.xaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(xlabel)
     if value_fmt is not None:
@@ -482,7 +500,7 @@ def stacked_bars(
     default = [OKABE_ITO[k] for k in ("blue", "orange", "green", "purple", "sky_blue")]
     colors = dict(colors or {})
     bottom = np.zeros(len(wide))
-    xs = np.arange(len(wide))
+    xs = wide.index.to_numpy(dtype=float)
     for i, key in enumerate(order):
         if key not in wide:
             continue
@@ -496,13 +514,16 @@ def stacked_bars(
             width=0.7,
         )
         bottom += np.nan_to_num(vals)
-    ax.set_xticks(xs, [str(v) for v in wide.index])
+    # every year gets a slot, so a year without a split shows as a gap, not a missing tick
+    ticks = np.arange(int(xs.min()), int(xs.max()) + 1)
+    ax.set_xticks(ticks, [str(v) for v in ticks])
     ax.grid(axis="x", visible=False)
+    ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
     for bx in break_x:
         if bx in list(wide.index):
-            pos = list(wide.index).index(bx) - 0.5
+            pos = float(bx) - 0.5
             ax.axvline(pos, color="#333333", lw=0.9, ls="--")
-            ax.text(pos + 0.05, ax.get_ylim()[1] * 0.97, break_label, fontsize=7.5, va="top")
+            ax.text(pos + 0.08, ax.get_ylim()[1] * 0.97, break_label, fontsize=7.5, va="top")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), reverse=True)

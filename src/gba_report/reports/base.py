@@ -57,7 +57,9 @@ class BaseReport:
         self.lang = lang
         self.show = show
         self.outputs: list[Any] = []
+        self.cited: list[str] = []
         plots.setup(lang)
+        narrative.styles(show=show)
 
     # ------------------------------------------------------------------ strings and formats
     def t(self, key: str, **fmt: Any) -> Any:
@@ -129,6 +131,13 @@ class BaseReport:
         """Return the source line for dataset names or source ids."""
         return narrative.source_text(sources, self.lang)
 
+    def cite(self, sources: str | Iterable[str]) -> None:
+        """Remember sources cited (the closing section lists only those)."""
+        for item in [sources] if isinstance(sources, str) else sources:
+            for sid in str(item).split(";"):
+                if sid.strip() and sid.strip() not in self.cited:
+                    self.cited.append(sid.strip())
+
     def figure(
         self,
         fig: Figure,
@@ -148,6 +157,7 @@ class BaseReport:
             The figure.
         """
         self._keep(fig)
+        self.cite(sources)
         narrative.figure(fig, show=self.show)
         self._keep(narrative.caption(caption, show=self.show))
         self._keep(narrative.source_line(sources, self.lang, show=self.show))
@@ -191,6 +201,7 @@ class BaseReport:
         if caption:
             self._keep(narrative.caption(caption, show=self.show))
         if sources:
+            self.cite(sources)
             self._keep(narrative.source_line(sources, self.lang, show=self.show))
         return out
 
@@ -203,7 +214,11 @@ class BaseReport:
         """Display the closing "Caveats and sources" section for ``self.datasets``."""
         return self._keep(
             narrative.sources_section(
-                list(self.datasets), self.lang, max_data_age_days, show=self.show
+                list(self.datasets),
+                self.lang,
+                max_data_age_days,
+                show=self.show,
+                used_sources=self.cited or None,
             )
         )
 
