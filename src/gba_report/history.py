@@ -340,8 +340,9 @@ _CHANGE_LABEL = {
 def render_changes_html(changes: dict[str, Any]) -> str:
     """Render the output of :func:`compare_manifests` as an HTML fragment for a build's index.
 
-    The fragment is a ``<section class="changes">`` in English with Traditional Chinese labels
-    alongside; every value taken from a manifest is HTML-escaped.
+    The fragment is a ``<div class="changes-since-previous" id="changes">`` in English with
+    Traditional Chinese labels alongside, ending with a link to the history page
+    (``../index.html``); every value taken from a manifest is HTML-escaped.
 
     Args:
         changes: Output of :func:`compare_manifests`.
@@ -350,15 +351,16 @@ def render_changes_html(changes: dict[str, Any]) -> str:
         The HTML fragment (no ``<html>``/``<body>``; the caller embeds it).
     """
     out = [
-        '<section class="changes" id="changes">',
+        '<div class="changes-since-previous" id="changes">',
         "<h2>What changed since the previous build · 自上次建置以來的變更</h2>",
     ]
+    end = '<p><a href="../index.html">All builds · 所有建置</a></p>\n</div>'
     if changes.get("first_build"):
         out.append(
             '<p class="first-build">First build: there is no previous build to compare with. '
             "· 首次建置：沒有可比較的上一次建置。</p>"
         )
-        out.append("</section>")
+        out.append(end)
         return "\n".join(out)
 
     prev = changes.get("previous_run_id") or "?"
@@ -382,7 +384,7 @@ def render_changes_html(changes: dict[str, Any]) -> str:
             '<p class="no-changes">No changes: same data, same key figures, same report '
             "content. · 沒有變更。</p>"
         )
-        out.append("</section>")
+        out.append(end)
         return "\n".join(out)
 
     if files:
@@ -428,7 +430,7 @@ def render_changes_html(changes: dict[str, Any]) -> str:
                 f"{_E(_CHANGE_LABEL.get(item['change'], item['change']))}</li>"
             )
         out.append("</ul>")
-    out.append("</section>")
+    out.append(end)
     return "\n".join(out)
 
 

@@ -301,7 +301,8 @@ def test_render_changes_lists_old_and_new_values_and_escapes_everything():
     assert "<script>" not in page and "<img" not in page and "<b>" not in page
     assert "&lt;script&gt;" in page and "R&amp;D" in page
     assert "3.6 %" in page and "3.7 %" in page
-    assert page.startswith('<section class="changes"') and page.endswith("</section>")
+    assert page.startswith('<div class="changes-since-previous"') and page.endswith("</div>")
+    assert 'href="../index.html"' in page
     assert page.count("<tr>") == page.count("</tr>")
 
 
