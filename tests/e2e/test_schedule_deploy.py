@@ -170,3 +170,44 @@ def test_wrapper_is_executable_strict_bash_and_thin(script):
     assert "set -euo pipefail" in text
     assert "exec .venv/bin/gba-report scheduled" in text
     subprocess.run(["bash", "-n", str(path)], check=True)
+
+
+def _run_args_step(tmp_path: Path, **inputs: str) -> tuple[int, dict[str, str], str]:
+    script = next(step for step in _steps(_workflow()) if step.get("id") == "args")["run"]
+    output = tmp_path / "github_output"
+    output.write_text("", encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "GITHUB_OUTPUT": str(output)}
+    for name in ("REPORTS", "LANG", "FORMAT", "FOCUS_REGION", "END_YEAR", "FORCE"):
+        env[f"IN_{name}"] = inputs.get(name.lower(), "")
+    proc = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True)
+    values = dict(
+        line.split("=", 1) for line in output.read_text("utf-8").splitlines() if "=" in line
+    )
+    return proc.returncode, values, proc.stdout
+
+
+def test_workflow_inputs_become_make_variables_and_build_arguments(tmp_path):
+    code, out, _ = _run_args_step(tmp_path)  # a scheduled run: no inputs
+    assert code == 0 and out["make_vars"] == "" and out["make_args"] == ""
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", out["date"])
+
+    code, out, _ = _run_args_step(
+        tmp_path,
+        reports="rd_intensity summary",
+        lang="zh-Hant",
+        format="html",
+        focus_region="HK",
+        force="true",
+    )
+    assert code == 0
+    assert out["make_vars"] == "LANGS=zh-Hant FORMATS=html"
+    assert out["make_args"] == "-p focus_region=HK --force rd_intensity summary"
+    build = next(step for step in _steps(_workflow()) if "make report" in step.get("run", ""))
+    assert build["run"] == 'make report $MAKE_VARS ARGS="$MAKE_ARGS"'
+
+
+def test_workflow_rejects_inputs_that_could_run_as_shell(tmp_path):
+    for bad in ("x; rm -rf ~", "$(id)", "`id`", "a|b", "GD' -p x='y"):
+        code, _out, stdout = _run_args_step(tmp_path, focus_region=bad)
+        assert code == 2, bad
+        assert "::error::" in stdout
