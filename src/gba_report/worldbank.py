@@ -1,0 +1,361 @@
+"""Refresh the World Bank series of ``data/rd_intensity.csv`` from the World Bank API (v2).
+
+Indicator GB.XPD.RSDV.GD.ZS, "Research and development expenditure (% of GDP)" (data from the
+UNESCO Institute for Statistics). Only rows with ``series == "worldbank_wdi"`` for the economies
+already in the table, and for years in the requested range, are replaced; every other row is kept
+byte for byte. The fetch function is injectable, so tests run on a recorded response offline.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gba_report import paths
+from gba_report.data import read_table
+from gba_report.errors import DataError
+
+INDICATOR = "GB.XPD.RSDV.GD.ZS"
+SERIES = "worldbank_wdi"
+SOURCE_ID = "worldbank-wdi-gerd"
+API = "https://api.worldbank.org/v2/country/{codes}/indicator/{indicator}"
+#: Region codes of this project that differ from the World Bank's ISO3 codes.
+TO_WORLD_BANK = {"CN": "CHN", "HK": "HKG", "MO": "MAC"}
+
+Fetch = Callable[[str], Any]
+
+
+class WorldBankError(RuntimeError):
+    """The World Bank API could not be reached or answered something unexpected."""
+
+
+@dataclass
+class RefreshResult:
+    """What a refresh changed (or would change, in a dry run)."""
+
+    economies: list[str]
+    years: tuple[int, int]
+    added: list[tuple[str, int, str]] = field(default_factory=list)
+    removed: list[tuple[str, int, str]] = field(default_factory=list)
+    changed: list[tuple[str, int, str, str]] = field(default_factory=list)
+    unchanged: int = 0
+    last_updated: str | None = None
+    written: bool = False
+
+    def summary(self) -> str:
+        """Return a short human-readable account of the refresh."""
+        lines = [
+            f"World Bank {INDICATOR}, {self.years[0]}-{self.years[1]}, "
+            f"{len(self.economies)} economies ({', '.join(self.economies)})"
+            + (f"; API last updated {self.last_updated}" if self.last_updated else ""),
+            f"  {len(self.changed)} changed, {len(self.added)} added, {len(self.removed)} removed, "
+            f"{self.unchanged} unchanged",
+        ]
+        lines += [f"  changed {r} {y}: {old} -> {new}" for r, y, old, new in self.changed]
+        lines += [f"  added   {r} {y}: {v}" for r, y, v in self.added]
+        lines += [f"  removed {r} {y}: {v} (no value in the API)" for r, y, v in self.removed]
+        lines.append(
+            "  data/rd_intensity.csv and its sidecar rewritten"
+            if self.written
+            else "  nothing written"
+        )
+        return "\n".join(lines)
+
+
+def build_url(codes: list[str], start: int, end: int, page: int = 1, per_page: int = 1000) -> str:
+    """Return the API v2 URL for the indicator, economies and years.
+
+    Args:
+        codes: World Bank country or aggregate codes (ISO3, e.g. ``CHN``, ``OED``).
+        start: First year.
+        end: Last year.
+        page: Page number (1-based).
+        per_page: Observations per page.
+
+    Returns:
+        The URL (JSON format).
+    """
+    base = API.format(codes=";".join(codes), indicator=INDICATOR)
+    return f"{base}?format=json&per_page={per_page}&date={start}:{end}&page={page}"
+
+
+def fetch_json(url: str, timeout: float = 30.0) -> Any:
+    """GET ``url`` and parse its JSON body.
+
+    Args:
+        url: The URL.
+        timeout: Seconds before giving up.
+
+    Returns:
+        The parsed JSON.
+
+    Raises:
+        WorldBankError: When offline, on an HTTP error or on a body that is not JSON.
+    """
+    request = urllib.request.Request(url, headers={"User-Agent": "gba-report data refresh"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            body = response.read()
+    except urllib.error.HTTPError as exc:
+        raise WorldBankError(f"World Bank API answered HTTP {exc.code} for {url}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise WorldBankError(
+            f"cannot reach the World Bank API ({reason}); are you offline? Nothing was changed."
+        ) from None
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise WorldBankError(f"World Bank API returned something that is not JSON: {url}") from None
+
+
+def parse_page(payload: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Split one API response into its page information and its observations.
+
+    Args:
+        payload: Parsed JSON: ``[page-info, [observation, ...]]``.
+
+    Returns:
+        The page-info dict and the list of observations (empty when there are none).
+
+    Raises:
+        WorldBankError: On an error message or an unexpected shape.
+    """
+    if isinstance(payload, list) and payload and isinstance(payload[0], dict):
+        if "message" in payload[0]:
+            messages = payload[0]["message"]
+            text = "; ".join(f"{m.get('key')}: {m.get('value')}" for m in messages)
+            raise WorldBankError(f"World Bank API error: {text}")
+        info = payload[0]
+        observations = payload[1] if len(payload) > 1 and payload[1] else []
+        if not isinstance(observations, list):
+            raise WorldBankError("World Bank API response: observations are not a list")
+        return info, observations
+    raise WorldBankError("World Bank API response is not [page-info, observations]")
+
+
+def fetch_observations(
+    codes: list[str], start: int, end: int, fetch: Fetch = fetch_json
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Fetch every page of observations for ``codes`` between ``start`` and ``end``.
+
+    Args:
+        codes: World Bank codes.
+        start: First year.
+        end: Last year.
+        fetch: Function taking a URL and returning parsed JSON (injected in tests).
+
+    Returns:
+        All observations and the API's ``lastupdated`` date.
+    """
+    observations: list[dict[str, Any]] = []
+    page, pages, last_updated = 1, 1, None
+    while page <= pages:
+        info, items = parse_page(fetch(build_url(codes, start, end, page=page)))
+        pages = int(info.get("pages") or 1)
+        last_updated = info.get("lastupdated", last_updated)
+        observations.extend(items)
+        page += 1
+    return observations, last_updated
+
+
+def _format_value(value: Any) -> str:
+    """Write a value as the API gives it (no rounding): shortest repr of the float."""
+    number = float(value)
+    return repr(number) if not number.is_integer() else f"{number:.1f}"
+
+
+def refresh(
+    data_dir: Path | None = None,
+    *,
+    start: int = 2010,
+    end: int = 2024,
+    fetch: Fetch = fetch_json,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+) -> RefreshResult:
+    """Replace the World Bank rows of rd_intensity.csv with the API's current values.
+
+    Args:
+        data_dir: Folder of the data (default: :func:`gba_report.paths.data_dir`).
+        start: First year to refresh.
+        end: Last year to refresh.
+        fetch: Function taking a URL and returning parsed JSON.
+        dry_run: Report what would change, write nothing.
+        today: Date written as ``date_accessed`` (default: today, UTC).
+
+    Returns:
+        What changed.
+
+    Raises:
+        WorldBankError: When the API cannot be reached or answers unexpectedly.
+        DataError: When the current or the refreshed table is invalid.
+    """
+    data_dir = data_dir or paths.data_dir()
+    today = today or dt.datetime.now(dt.UTC).date()
+    table_path = data_dir / "rd_intensity.csv"
+    read_table("rd_intensity", data_dir)  # refuse to refresh a table that is already broken
+    text = table_path.read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = list(reader.fieldnames or [])
+    rows = list(reader)
+
+    regions = [r["region_code"] for r in rows if r["series"] == SERIES]
+    economies = list(dict.fromkeys(regions))
+    wb_codes = [TO_WORLD_BANK.get(code, code) for code in economies]
+    back = {TO_WORLD_BANK.get(code, code): code for code in economies}
+    observations, last_updated = fetch_observations(wb_codes, start, end, fetch)
+
+    fresh: dict[tuple[str, int], str] = {}
+    for obs in observations:
+        if (obs.get("indicator") or {}).get("id") != INDICATOR:
+            continue
+        code = back.get(obs.get("countryiso3code") or "")
+        if code is None or obs.get("value") is None:
+            continue
+        fresh[(code, int(obs["date"]))] = _format_value(obs["value"])
+
+    answered = {
+        back[obs.get("countryiso3code")]
+        for obs in observations
+        if obs.get("countryiso3code") in back
+    }
+    result = RefreshResult(economies, (start, end), last_updated=last_updated)
+    old = {
+        (r["region_code"], int(r["year"])): r
+        for r in rows
+        if r["series"] == SERIES and start <= int(r["year"]) <= end
+    }
+    out_rows = []
+    for row in rows:
+        key = (row["region_code"], int(row["year"]))
+        if row["series"] != SERIES or key not in old:
+            out_rows.append(row)
+            continue
+        if key not in fresh:
+            if key[0] in answered:  # the API knows the economy but has no value for the year
+                result.removed.append((*key, row["rd_intensity_pct_gdp"]))
+                continue
+            out_rows.append(row)  # economy absent from the answer: keep what we have
+            continue
+        value = fresh[key]
+        if _same(row["rd_intensity_pct_gdp"], value):
+            result.unchanged += 1
+            out_rows.append(row)
+        else:
+            result.changed.append((*key, row["rd_intensity_pct_gdp"], value))
+            out_rows.append({**row, "rd_intensity_pct_gdp": value, "source_id": SOURCE_ID})
+    new_rows: list[dict[str, str]] = []
+    existing = {(r["region_code"], int(r["year"])) for r in rows if r["series"] == SERIES}
+    for key in sorted(set(fresh) - existing):
+        result.added.append((*key, fresh[key]))
+        new_rows.append(
+            {
+                **dict.fromkeys(header, ""),
+                "region_code": key[0],
+                "year": str(key[1]),
+                "series": SERIES,
+                "rd_intensity_pct_gdp": fresh[key],
+                "is_series_break": "False",
+                "is_derived": "False",
+                "source_id": SOURCE_ID,
+                "confidence": "verified",
+            }
+        )
+    if dry_run:
+        return result
+
+    out_rows = _place_new_rows(out_rows, new_rows)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(out_rows)
+    _write_checked(data_dir, buffer.getvalue())
+    _set_date_accessed(data_dir / "rd_intensity.meta.yml", today)
+    _set_source_date(data_dir / "sources.csv", today)
+    result.written = True
+    return result
+
+
+def _place_new_rows(rows: list[dict[str, str]], new: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Insert each new row after the last row of the same region and series (else region)."""
+    out = list(rows)
+    for row in new:
+        same_series = [
+            i
+            for i, r in enumerate(out)
+            if r["region_code"] == row["region_code"] and r["series"] == row["series"]
+        ]
+        same_region = [i for i, r in enumerate(out) if r["region_code"] == row["region_code"]]
+        hits = same_series or same_region
+        out.insert(hits[-1] + 1 if hits else len(out), row)
+    return out
+
+
+def _same(old: str, new: str) -> bool:
+    try:
+        return float(old) == float(new)
+    except ValueError:
+        return False
+
+
+def _write_checked(data_dir: Path, text: str) -> None:
+    """Validate the new table in a scratch folder, then replace the file atomically."""
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch_dir = Path(scratch)
+        for name in ("regions.csv",):
+            shutil.copy2(data_dir / name, scratch_dir / name)
+        (scratch_dir / "rd_intensity.csv").write_text(text, encoding="utf-8")
+        read_table("rd_intensity", scratch_dir)
+    target = data_dir / "rd_intensity.csv"
+    tmp = target.with_suffix(".csv.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, target)
+
+
+def _set_date_accessed(sidecar: Path, today: dt.date) -> None:
+    """Set ``date_accessed`` in the sidecar, keeping the rest of the file as written."""
+    text = sidecar.read_text(encoding="utf-8")
+    new, count = re.subn(
+        r"(?m)^date_accessed:.*$", f"date_accessed: '{today.isoformat()}'", text, count=1
+    )
+    if count != 1:
+        raise DataError(
+            sidecar,
+            column="date_accessed",
+            rule="sidecar-key",
+            detail="required key 'date_accessed' is missing",
+        )
+    sidecar.write_text(new, encoding="utf-8")
+
+
+def _set_source_date(catalogue: Path, today: dt.date) -> None:
+    """Set the World Bank source's ``date_accessed`` in the catalogue (other rows untouched)."""
+    if not catalogue.is_file():
+        return
+    text = catalogue.read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = list(reader.fieldnames or [])
+    rows = list(reader)
+    if not any(r["source_id"] == SOURCE_ID for r in rows):
+        return
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        if row["source_id"] == SOURCE_ID:
+            row = {**row, "date_accessed": today.isoformat()}
+        writer.writerow(row)
+    catalogue.write_text(buffer.getvalue(), encoding="utf-8")
