@@ -146,8 +146,10 @@ def _assert_build_folder_sound(env: dict) -> None:
 
 
 def test_two_runs_started_at_once_one_builds_the_other_exits_75(env):
-    first = _start(env, "--wait", "0", FAKE_SLEEP="2")
-    second = _start(env, "--wait", "0", FAKE_SLEEP="2")
+    # The build takes long enough (6 s) that the second process, however slowly it starts on a
+    # loaded machine, finds the lock taken.
+    first = _start(env, "--wait", "0", FAKE_SLEEP="6")
+    second = _start(env, "--wait", "0", FAKE_SLEEP="6")
     results = [p.communicate(timeout=60) for p in (first, second)]
     codes = sorted([first.returncode, second.returncode])
     assert codes == [0, 75], results
