@@ -159,3 +159,18 @@ def test_sidecar_type_must_match_schema(tmp_path: Path) -> None:
     errors = metadata.check_sidecar("rd_intensity", meta, list(meta["columns"]), None, target)
     assert [e.rule for e in errors] == ["sidecar-type"]
     assert errors[0].column == "year"
+
+
+def test_unknown_source_id_is_reported(tmp_path: Path) -> None:
+    import shutil
+
+    target = tmp_path / "d"
+    shutil.copytree(MINIMAL, target)
+    path = target / "clusters.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",src-a,", ",src-zz,"), "utf-8")
+    result = _cli(target)
+    assert result.returncode == 1
+    assert 'clusters.csv, row 1, column source_id: source "src-zz" is not in sources.csv' in (
+        result.stderr
+    )
+    assert "(rule: source-exists)" in result.stderr

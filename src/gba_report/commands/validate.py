@@ -83,6 +83,26 @@ def validate_dir(data_dir: Path) -> tuple[list[str], list[DataError]]:
             f"ok  {name}  {len(frame)} rows  {len(frame.columns)} columns  "
             f"latest {meta.get('latest_period', '?')}  accessed {meta.get('date_accessed', '?')}"
         )
+    for path in sorted(data_dir.glob("*.csv")):
+        if path.stem in TABLES:
+            continue
+        # a table without a schema here: check at least its sidecar against its header
+        try:
+            meta = metadata.read_sidecar(path.stem, data_dir)
+        except DataError as exc:
+            errors.extend(exc.errors)
+            continue
+        problems = metadata.check_sidecar(
+            path.stem, meta, _header(data_dir, path.stem), codes.get("sources"), data_dir
+        )
+        if problems:
+            errors.extend(problems)
+        else:
+            ok_lines.append(
+                f"ok  {path.stem}  (no schema in gba_report.schemas: sidecar checked only)  "
+                f"latest {meta.get('latest_period', '?')}  "
+                f"accessed {meta.get('date_accessed', '?')}"
+            )
     return ok_lines, errors
 
 
@@ -93,21 +113,26 @@ def _header(data_dir: Path, name: str) -> list[str] | None:
 def _check_source_ids(data_dir: Path, name: str, frame, known: set[str] | None) -> list[DataError]:
     if known is None:
         return []
-    errors: list[DataError] = []
     path = data_dir / f"{name}.csv"
+    rows_by_id: dict[str, list[int]] = {}
     for row, value in enumerate(frame["source_id"], start=1):
         for sid in (s.strip() for s in str(value).split(";")):
             if sid and sid not in known:
-                errors.append(
-                    DataError(
-                        path,
-                        row,
-                        "source_id",
-                        "source-exists",
-                        line=None,
-                        detail=f'source "{sid}" is not in sources.csv',
-                    )
-                )
+                rows_by_id.setdefault(sid, []).append(row)
+    errors: list[DataError] = []
+    for sid, rows in rows_by_id.items():
+        more = f" (also rows {', '.join(map(str, rows[1:6]))}" if len(rows) > 1 else ""
+        more += ", ...)" if len(rows) > 6 else (")" if more else "")
+        errors.append(
+            DataError(
+                path,
+                rows[0],
+                "source_id",
+                "source-exists",
+                line=None,
+                detail=f'source "{sid}" is not in sources.csv{more}',
+            )
+        )
     return errors
 
 
