@@ -508,7 +508,7 @@ def describe_failure(job: Job, failed_nb: Path | None) -> str:
     if kind == "cell_error":
         msg = f"{where} failed at {cell_txt}: {f.get('ename')}: {f.get('evalue')}"
     elif kind == "timeout":
-        msg = f"{where}: {cell_txt} exceeded the cell timeout ({f.get('evalue')})"
+        msg = f"{where}: {cell_txt} {f.get('evalue')} (--cell-timeout); the report was stopped"
     elif kind == "kernel_died":
         msg = f"{where}: the kernel died while running {cell_txt} ({f.get('evalue')})"
     else:

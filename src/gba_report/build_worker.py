@@ -38,18 +38,36 @@ def _atomic_write_text(path: Path, text: str) -> None:
 
 
 def _failed_cell(nb: dict[str, Any]) -> tuple[int | None, str]:
-    """Return the 1-based index (in the source notebook) and first line of the cell that stopped."""
-    index = 0
+    """Return the 1-based index (in the source notebook) and first line of the cell that stopped.
+
+    Papermill marks a cell that raised as ``failed``; after a timeout or a dead kernel the
+    stopped cell is the last one that started.
+    """
+    numbered: list[tuple[int, dict[str, Any]]] = []
     for cell in nb.get("cells", []):
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags or "papermill-error-cell-tag" in tags:
             continue
-        index += 1
-        status = cell.get("metadata", {}).get("papermill", {}).get("status")
-        if status in ("failed", "running"):
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else source
-            return index, (source.strip().splitlines() or [""])[0][:120]
-    return None, ""
+        numbered.append((len(numbered) + 1, cell))
+
+    def pm(cell: dict[str, Any]) -> dict[str, Any]:
+        return cell.get("metadata", {}).get("papermill", {}) or {}
+
+    found = next(
+        ((i, c) for i, c in numbered if pm(c).get("status") in ("failed", "running")), None
+    )
+    if found is None:
+        started = [
+            (i, c) for i, c in numbered if c.get("cell_type") == "code" and pm(c).get("start_time")
+        ]
+        found = started[-1] if started else None
+    if found is None:
+        return None, ""
+    index, cell = found
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else source
+    lines = [line for line in source.strip().splitlines() if line.strip()]
+    return index, (lines[-1] if lines else "")[:120]
 
 
 def add_toc(html: str, lang: str) -> str:
@@ -149,7 +167,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
             failure = {
                 "kind": "timeout",
                 "ename": "CellTimeoutError",
-                "evalue": f"a cell ran longer than --cell-timeout {job.get('cell_timeout')} s",
+                "evalue": f"ran longer than the cell timeout of {job.get('cell_timeout'):g} s",
             }
         except DeadKernelError as exc:
             failure = {"kind": "kernel_died", "ename": "DeadKernelError", "evalue": str(exc)}

@@ -236,7 +236,7 @@ def _codes(loader_name: str, filename: str, column: str) -> list[str]:
 
         frame = getattr(data, loader_name)()
         return sorted(str(code) for code in frame[column].dropna().unique())
-    except (ImportError, AttributeError, KeyError):
+    except Exception:  # noqa: BLE001 - loaders missing or failing: read the csv directly
         return sorted(set(_codes_from_csv(filename, column)))
 
 
@@ -366,11 +366,16 @@ def _check_value(param: Param, value: Any, providers: dict[str, list[str]]) -> l
     if allowed is not None:
         bad = [str(item) for item in items if str(item) not in allowed]
         if bad:
-            what = f"{param.provider} code" if param.provider else "allowed value"
-            problems.append(
-                f"{', '.join(repr(b) for b in bad)} {'is not a' if len(bad) == 1 else 'are not'} "
-                f"{what}{'' if len(bad) == 1 else 's'}; valid: {', '.join(allowed)}"
-            )
+            listed = ", ".join(repr(b) for b in bad)
+            if param.provider:
+                kind = param.provider[:-1] if param.provider.endswith("s") else param.provider
+                plural = "" if len(bad) == 1 else "s"
+                problems.append(
+                    f"unknown {kind} code{plural} {listed}; valid: {', '.join(allowed)}"
+                )
+            else:
+                verb = "is not an allowed value" if len(bad) == 1 else "are not allowed values"
+                problems.append(f"{listed} {verb}; valid: {', '.join(allowed)}")
     if param.range is not None and param.type in ("int", "float"):
         lo, hi = param.range
         if not lo <= value <= hi:

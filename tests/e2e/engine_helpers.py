@@ -1,0 +1,83 @@
+"""Helpers for the engine's end-to-end tests: run the CLI against the fixture manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
+FIXTURE_MANIFEST = FIXTURES / "reports.yml"
+
+
+def require_tool(name: str) -> str:
+    """Return the tool's path; fail (never skip) with an install hint when it is missing."""
+    path = shutil.which(name)
+    if not path:
+        pytest.fail(
+            f"{name} is required by the end-to-end tests but is not on PATH; "
+            "run `make system-deps` (Debian: apt-get install chromium poppler-utils "
+            "fonts-noto-cjk)"
+        )
+    return path
+
+
+def cli_env(tmp_path: Path, manifest: Path | None = FIXTURE_MANIFEST, **extra: str) -> dict:
+    """Environment for a CLI run: fixture manifest, cache in tmp, no inherited overrides."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GBA_REPORT_")}
+    if manifest is not None:
+        env["GBA_REPORT_MANIFEST"] = str(manifest)
+    env["GBA_REPORT_CACHE_DIR"] = str(tmp_path / "cache")
+    # The fixture notebooks read no data; a private copy of one codelist keeps the cache key
+    # (which covers every data file) independent of edits elsewhere in the checkout.
+    data = tmp_path / "data"
+    if not data.exists():
+        data.mkdir(parents=True)
+        shutil.copy(FIXTURES / "regions.csv", data / "regions.csv")
+    env["GBA_REPORT_DATA_DIR"] = str(data)
+    env.update(extra)
+    return env
+
+
+def run_cli(
+    args: list[str], env: dict, timeout: float = 300, **kwargs
+) -> subprocess.CompletedProcess:
+    """Run ``gba-report ARGS`` in a subprocess (stdout/stderr captured as text)."""
+    return subprocess.run(
+        [sys.executable, "-m", "gba_report.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=kwargs.pop("cwd", ROOT),
+        **kwargs,
+    )
+
+
+def fake_previous_build(builds: Path) -> tuple[str, str]:
+    """Publish a stand-in earlier build; return (latest target, sha256 of its index.html)."""
+    run = builds / "20000101T000000Z-000000"
+    run.mkdir(parents=True)
+    (run / "index.html").write_text("<html>previous good build</html>", encoding="utf-8")
+    (run / "manifest.json").write_text('{"run_id": "20000101T000000Z-000000"}', encoding="utf-8")
+    (builds / "latest").symlink_to(run.name)
+    return latest_state(builds)
+
+
+def latest_state(builds: Path) -> tuple[str, str]:
+    """What ``latest`` points at, and the hash of the index.html it shows."""
+    link = builds / "latest"
+    target = os.readlink(link)
+    digest = hashlib.sha256((link / "index.html").read_bytes()).hexdigest()
+    return target, digest
+
+
+def build_dirs(builds: Path) -> list[str]:
+    """Names of every entry in the builds folder except bookkeeping (lock, history index)."""
+    return sorted(p.name for p in builds.iterdir() if p.name not in (".publish.lock", "index.html"))
