@@ -26,6 +26,9 @@ from gba_report.reports.cluster_indicators import consecutive_segments
 #: Highlighted ranks up to this many places below the top N stay in the main bump panel.
 NEAR_RANKS = 8
 
+#: White box behind timeline labels, so leader lines of other milestones pass behind them.
+LABEL_BOX = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"}
+
 #: Hatch used for "not available" bars (unknown is never drawn as zero).
 NA_HATCH = "////"
 
@@ -43,8 +46,12 @@ def _freeze_layout(fig: Figure):
     return fig.canvas.get_renderer()
 
 
-def _overlaps(box: Bbox, boxes: Sequence[Bbox], pad: float = 1.0) -> bool:
-    padded = box.expanded(1.0, 1.0).padded(pad)
+def _overlaps(
+    box: Bbox, boxes: Sequence[Bbox], pad: float = 1.0, pad_x: float | None = None
+) -> bool:
+    """Whether ``box`` grown by ``pad`` (``pad_x`` sideways) touches any of ``boxes``."""
+    px = pad if pad_x is None else pad_x
+    padded = Bbox.from_extents(box.x0 - px, box.y0 - pad, box.x1 + px, box.y1 + pad)
     return any(padded.overlaps(b) for b in boxes)
 
 
@@ -580,7 +587,7 @@ def timeline(
     """
     import textwrap
 
-    fig = plots.new_figure(4.8)
+    fig = plots.new_figure(5.4)
     ax = fig.axes[0]
     type_colors = dict(
         zip(
@@ -596,7 +603,7 @@ def timeline(
     x1 = mpl.dates.date2num(pd.Timestamp(f"{y1}-12-31"))
     ax.set_xlim(x0 - 40, x1 + 40)
     levels = [1, -1, 2, -2, 3, -3, 4, -4, 5, -5]
-    ax.set_ylim(-5.8, 5.8)
+    ax.set_ylim(-7.0, 7.0)
     ax.axhline(0, color="#444444", lw=1.0, zorder=1)
     ax.xaxis.set_major_locator(mpl.dates.YearLocator())
     ax.xaxis.set_major_formatter(mpl.dates.DateFormatter("%Y"))
@@ -625,6 +632,8 @@ def timeline(
                 fontsize=6.8,
                 color="#222222",
                 annotation_clip=False,
+                bbox=LABEL_BOX,
+                zorder=4,
             )
             box = ann.get_window_extent(renderer)
             axbox = ax.get_window_extent(renderer)
@@ -645,10 +654,12 @@ def timeline(
                     fontsize=6.8,
                     color="#222222",
                     annotation_clip=False,
+                    bbox=LABEL_BOX,
+                    zorder=4,
                 )
                 box = ann.get_window_extent(renderer)
             same_side = [b for lv2, bs in placed.items() if (lv2 > 0) == (lv > 0) for b in bs]
-            if not _overlaps(box, same_side, pad=2.0):
+            if not _overlaps(box, same_side, pad=4.0, pad_x=18.0):
                 chosen = (ann, box, lv)
                 break
             ann.remove()
@@ -663,6 +674,8 @@ def timeline(
                 va="top",
                 fontsize=6.8,
                 annotation_clip=False,
+                bbox=LABEL_BOX,
+                zorder=4,
             )
             chosen = (ann, ann.get_window_extent(renderer), lv)
         ann, box, lv = chosen

@@ -207,7 +207,6 @@ class ClusterRankingsReport(BaseReport):
     # ------------------------------------------------------------------ sections
     def intro(self) -> None:
         """Title-level lede: what the ranking measures and the editions covered."""
-        self.heading(self.title(), level=1)
         self.para(self.t("intro", first=self.first, last=self.last))
 
     def rank_heading_text(self) -> str:
@@ -263,7 +262,7 @@ class ClusterRankingsReport(BaseReport):
             lower_label=self.t("bump_lower_panel", n=self.top_n),
         )
 
-    def rank_trajectories(self) -> Figure:
+    def rank_trajectories(self) -> None:
         """Heading with the focus cluster's rank story, the bump chart and the caveat."""
         self.heading(self.rank_heading_text())
         self.para(self.t("bump_text", n=self.top_n))
@@ -277,7 +276,7 @@ class ClusterRankingsReport(BaseReport):
             frame["confidence"].tolist(),
         )
         self.note(self.t("caveat_comparability"))
-        return fig
+        return None
 
     def methodology(self) -> None:
         """Table of the methodology changes of the editions shown."""
@@ -378,7 +377,7 @@ class ClusterRankingsReport(BaseReport):
         )
         return fig, rows, edition
 
-    def patents_vs_publications(self) -> Figure | None:
+    def patents_vs_publications(self) -> None:
         """Heading with the count leaders, the labelled scatter and its caption."""
         fig, rows, edition = self.counts_figure()
         if fig is None:
@@ -409,7 +408,7 @@ class ClusterRankingsReport(BaseReport):
             sorted({s for ids in rows["source_id"] for s in str(ids).split(";")}),
             rows["confidence"].tolist(),
         )
-        return fig
+        return None
 
     def shares_figure(self) -> tuple[Figure | None, pd.DataFrame, int | None]:
         """Grouped bars of the shares by metric (latest edition with VC shares)."""
@@ -430,7 +429,7 @@ class ClusterRankingsReport(BaseReport):
         )
         return fig, long, edition
 
-    def metric_shares(self) -> Figure | None:
+    def metric_shares(self) -> None:
         """Heading with the focus cluster's shares, the grouped bars and the VC comparison."""
         fig, long, edition = self.shares_figure()
         if fig is None:
@@ -471,7 +470,7 @@ class ClusterRankingsReport(BaseReport):
             "gii_cluster_ranks",
             long["confidence"].tolist(),
         )
-        return fig
+        return None
 
     def per_economy_figure(self) -> tuple[Figure, pd.DataFrame]:
         """Line chart of top-100 clusters per economy (gaps where a count was not found)."""
@@ -489,7 +488,7 @@ class ClusterRankingsReport(BaseReport):
         )
         return fig, counts
 
-    def clusters_per_economy(self) -> Figure:
+    def clusters_per_economy(self) -> None:
         """Heading with the latest leader and when China first outnumbered the US; the chart."""
         fig, counts = self.per_economy_figure()
         latest = int(counts["edition"].max())
@@ -528,7 +527,7 @@ class ClusterRankingsReport(BaseReport):
             "gii_clusters_per_economy",
             counts["confidence"].tolist(),
         )
-        return fig
+        return None
 
     @cached_property
     def newcomer(self) -> str | None:
@@ -619,7 +618,7 @@ class ClusterRankingsReport(BaseReport):
         )
         return fig, wide
 
-    def economy_ranks(self) -> Figure:
+    def economy_ranks(self) -> None:
         """Heading with China's and Hong Kong's economy ranks; the chart."""
         fig, wide = self.economy_figure()
         first = ci.rank_change(wide, "CHN")
@@ -649,7 +648,14 @@ class ClusterRankingsReport(BaseReport):
             "gii_economy_ranks",
             rows["confidence"].tolist(),
         )
-        return fig
+        return None
+
+    def sources(self, max_data_age_days: int | None = None) -> None:  # type: ignore[override]
+        """Display the closing "Caveats and sources" section.
+
+        Returns nothing, so a notebook cell does not display the section a second time.
+        """
+        super().sources(max_data_age_days)
 
     # ------------------------------------------------------------------ summary hooks
     def summary_points(self) -> list[str]:

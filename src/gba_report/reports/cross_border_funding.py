@@ -141,8 +141,8 @@ class CrossBorderFundingReport(BaseReport):
         if value is None:
             return self.money(amount, currency, "million", lower_bound)
         if currency != self.currency:
-            # a converted amount is approximate: three significant figures
-            value = float(f"{value:.3g}")
+            # a converted amount is approximate: four significant figures
+            value = float(f"{value:.4g}")
         return self.money(value, self.currency, "million", lower_bound)
 
     def uses_conversion(self, frame: pd.DataFrame) -> bool:
@@ -187,7 +187,6 @@ class CrossBorderFundingReport(BaseReport):
     # ------------------------------------------------------------------ sections
     def intro(self) -> None:
         """Title and lede."""
-        self.heading(self.title(), level=1)
         self.para(self.t("intro", as_of=i18n.fmt_date(self.as_of, "day", self.lang)))
 
     def timeline_figure(self) -> Figure:
@@ -213,7 +212,7 @@ class CrossBorderFundingReport(BaseReport):
             end_year=int(ev["date_mid"].dt.year.max()),
         )
 
-    def timeline(self) -> Figure | None:
+    def timeline(self) -> None:
         """Heading (first year, number of milestones), timeline chart and milestone table."""
         ev = self.events
         if ev.empty:
@@ -265,7 +264,7 @@ class CrossBorderFundingReport(BaseReport):
             caption=self.t("milestones_caption"),
             css_class="gba-compact",
         )
-        return fig
+        return None
 
     @cached_property
     def cumulative_series(self) -> pd.DataFrame:
@@ -303,7 +302,7 @@ class CrossBorderFundingReport(BaseReport):
             end_year=int(ev["date_end"].dt.year.max()),
         )
 
-    def cumulative(self) -> Figure | None:
+    def cumulative(self) -> None:
         """Heading with the latest cumulative figure, the implied growth and its honesty."""
         series = self.cumulative_series
         if series.empty:
@@ -397,7 +396,7 @@ class CrossBorderFundingReport(BaseReport):
             )
         if self.currency != "RMB" or self.uses_conversion(self.events):
             self.rate_note()
-        return fig
+        return None
 
     def single_grants(self) -> None:
         """Heading with the largest single payment; table of grants with both currencies."""
@@ -548,7 +547,7 @@ class CrossBorderFundingReport(BaseReport):
             na_text=self.c("not_available"),
         )
 
-    def hk_rd_structure(self) -> Figure | None:
+    def hk_rd_structure(self) -> None:
         """Heading with the latest sector shares; growth since the break; the chart."""
         year = fi.latest_year_with_sectors(self.gerd)
         if year is None:
@@ -606,7 +605,14 @@ class CrossBorderFundingReport(BaseReport):
             self.gerd["confidence"].tolist(),
         )
         self.note(self.t("gerd_note"))
-        return fig
+        return None
+
+    def sources(self, max_data_age_days: int | None = None) -> None:  # type: ignore[override]
+        """Display the closing "Caveats and sources" section.
+
+        Returns nothing, so a notebook cell does not display the section a second time.
+        """
+        super().sources(max_data_age_days)
 
     # ------------------------------------------------------------------ summary hooks
     def summary_points(self) -> list[str]:
