@@ -263,3 +263,70 @@ def freshness_warnings(
                 f"(limit {max_age_days})"
             )
     return warnings
+
+
+def codebook_markdown(data_dir: Path | None = None) -> str:
+    """Render a reader-facing codebook (tables, columns, units, sources) from the sidecars.
+
+    Args:
+        data_dir: Folder of the data.
+
+    Returns:
+        Markdown text; ``data/CODEBOOK.md`` holds it (``scripts/write_codebook.py`` rewrites it).
+    """
+    import csv
+
+    from gba_report.schemas import DATASET_ORDER
+
+    data_dir = data_dir or paths.data_dir()
+    catalogue: dict[str, dict[str, str]] = {}
+    if (data_dir / "sources.csv").is_file():
+        with (data_dir / "sources.csv").open(encoding="utf-8", newline="") as handle:
+            catalogue = {row["source_id"]: row for row in csv.DictReader(handle)}
+    out = [
+        "# Codebook of the curated data",
+        "",
+        "Generated from the metadata sidecars (`data/<table>.meta.yml`) by "
+        "`scripts/write_codebook.py`; do not edit by hand. Every row of every table names its "
+        "source (`source_id`, into `sources.csv`) and a `confidence` (verified, secondary, "
+        "unverified).",
+        "",
+    ]
+    names = [n for n in DATASET_ORDER if (data_dir / f"{n}.meta.yml").is_file()]
+    out += ["| Table | Title | Latest | Accessed |", "|---|---|---|---|"]
+    out += [
+        f"| [`{n}`](#{n}) | {_cell(read_sidecar(n, data_dir).get('title', ''))} | "
+        f"{read_sidecar(n, data_dir).get('latest_period', '')} | "
+        f"{read_sidecar(n, data_dir).get('date_accessed', '')} |"
+        for n in names
+    ]
+    for name in names:
+        meta = read_sidecar(name, data_dir)
+        out += ["", f"## {name}", "", f"**{meta.get('title', '')}**", ""]
+        if meta.get("title_zh_hant"):
+            out += [f"{meta['title_zh_hant']}", ""]
+        out += [str(meta.get("description", "")).strip(), ""]
+        out += [f"File: `data/{name}.csv`. Licence: {str(meta.get('licence', '')).strip()}", ""]
+        out += ["| Column | Type | Unit | Description |", "|---|---|---|---|"]
+        for col, entry in (meta.get("columns") or {}).items():
+            entry = entry or {}
+            out.append(
+                f"| `{col}` | {entry.get('type', '')} | {_cell(entry.get('unit', ''))} | "
+                f"{_cell(entry.get('description', ''))} |"
+            )
+        caveats = meta.get("caveats") or []
+        if caveats:
+            out += ["", "Caveats:", ""] + [f"- {_cell(c)}" for c in caveats]
+        sources = meta.get("sources") or []
+        if sources:
+            out += ["", f"Sources ({len(sources)}):", ""]
+            for sid in sources:
+                row = catalogue.get(str(sid), {})
+                title = _cell(f"{row.get('publisher', '')}: {row.get('title', '')}".strip(": "))
+                url = row.get("url", "")
+                out.append(f"- `{sid}` {title}" + (f" <{url}>" if url else ""))
+    return "\n".join(out) + "\n"
+
+
+def _cell(value: Any) -> str:
+    return " ".join(str(value).split()).replace("|", "\\|")

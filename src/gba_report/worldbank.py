@@ -285,6 +285,11 @@ def refresh(
     _write_checked(data_dir, buffer.getvalue())
     _set_date_accessed(data_dir / "rd_intensity.meta.yml", today)
     _set_source_date(data_dir / "sources.csv", today)
+    codebook = data_dir / "CODEBOOK.md"
+    if codebook.is_file():  # the codebook shows date_accessed: keep it in step
+        from gba_report.metadata import codebook_markdown
+
+        codebook.write_text(codebook_markdown(data_dir), encoding="utf-8")
     result.written = True
     return result
 

@@ -256,3 +256,10 @@ def test_economy_ranks(frames) -> None:
     assert econ.loc[(2025, "HKG"), "gii_rank"] == 15
     assert econ.loc[(2023, "CHE"), "gii_score"] == 67.6
     assert econ.loc[(2023, "CHE"), "confidence"] == "verified"
+
+
+def test_codebook_is_up_to_date() -> None:
+    codebook = (paths.data_dir() / "CODEBOOK.md").read_text(encoding="utf-8")
+    assert codebook == metadata.codebook_markdown(), "run scripts/write_codebook.py"
+    for name in NAMES:
+        assert f"## {name}" in codebook
