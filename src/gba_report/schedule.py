@@ -126,7 +126,8 @@ class ScheduledOptions:
         max_data_age_days: Freshness threshold (None: from ``report/reports.yml``).
         prune_only: Skip the build; only prune and rewrite the history page.
         quiet: Only warnings and errors on stderr (the log file still gets everything).
-        builds_root: Builds folder (None: :func:`gba_report.paths.builds_dir`).
+        builds_root: Builds folder, passed to the build as ``--out`` (None:
+            :func:`gba_report.paths.builds_dir`, which the build uses by default too).
     """
 
     reports: list[str] = field(default_factory=list)
@@ -388,6 +389,8 @@ def build_command(options: ScheduledOptions) -> list[str]:
         args.append("--force")
     if options.cell_timeout:
         args += ["--cell-timeout", f"{options.cell_timeout:g}"]
+    if options.builds_root is not None:
+        args += ["--out", str(Path(options.builds_root).expanduser().absolute())]
     args += list(options.reports)
     stub = os.environ.get(BUILD_CMD_ENV)
     if stub:
@@ -511,7 +514,7 @@ def run_scheduled(options: ScheduledOptions) -> int:
     Returns:
         One of the ``EXIT_*`` codes of this module.
     """
-    builds_root = options.builds_root or paths.builds_dir()
+    builds_root = Path(options.builds_root or paths.builds_dir()).expanduser().absolute()
     try:
         builds_root.mkdir(parents=True, exist_ok=True)
         log_file = options.log_file or builds_root / "logs" / "scheduled.log"

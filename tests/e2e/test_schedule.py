@@ -33,9 +33,11 @@ from pathlib import Path
 # Like the real build: on SIGTERM, clean up and exit (the finally blocks run).
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
-root = Path(os.environ["GBA_REPORT_BUILD_DIR"])
+args = sys.argv[1:]
+default_root = os.environ["GBA_REPORT_BUILD_DIR"]
+root = Path(args[args.index("--out") + 1] if "--out" in args else default_root)
 root.mkdir(parents=True, exist_ok=True)
-marker = root.parent / "stub-running"
+marker = Path(os.environ["GBA_REPORT_BUILD_DIR"]).parent / "stub-running"
 try:
     fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
 except FileExistsError:
@@ -310,6 +312,41 @@ def test_options_are_passed_through_to_the_build(env):
     assert "args ['--lang', 'en', '--format', 'html', '-p', 'focus_region=HK', 'rd_intensity']" in (
         _log(env)
     )
+
+
+def test_out_moves_builds_lock_log_and_history(env, tmp_path):
+    other = tmp_path / "published"
+    code, _out, _err = _run(env, "--out", str(other), "--keep", "1")
+    assert code == 0
+    builds = history.list_builds(other)
+    assert len(builds) == 1 and builds[0].is_latest
+    assert (other / "logs" / "scheduled.log").is_file()
+    assert (other / ".scheduled.lock").exists()
+    assert (other / "index.html").is_file()
+    assert "--out" in (other / "logs" / "scheduled.log").read_text("utf-8")
+    assert not Path(env["GBA_REPORT_BUILD_DIR"]).exists()
+
+
+def test_unusable_builds_folder_exits_78(env, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    code, _out, err = _run(env, "--out", str(blocker / "build"))
+    assert code == 78
+    assert "cannot use" in err
+
+
+def test_runs_with_stdin_closed(env):
+    proc = subprocess.run(
+        " ".join(_cmd("scheduled", "--quiet")) + " 0<&-",
+        shell=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    _assert_build_folder_sound(env)
 
 
 def test_log_rotates(env):

@@ -136,6 +136,8 @@ def test_build_command_passes_options_through(monkeypatch):
         "--params", "p.yml", "--jobs", "2", "--force", "--cell-timeout", "120",
         "rd_intensity", "summary",
     ]  # fmt: skip
+    with_out = schedule.build_command(schedule.ScheduledOptions(builds_root=Path("rel/out")))
+    assert with_out[-2:] == ["--out", str(Path("rel/out").absolute())]
     monkeypatch.setenv(schedule.BUILD_CMD_ENV, "echo stub")
     stub = schedule.build_command(schedule.ScheduledOptions(lang="en"))
     assert stub == ["/bin/sh", "-c", "echo stub", "gba-report-build", "--lang", "en"]

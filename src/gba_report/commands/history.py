@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from gba_report import history, paths
 
@@ -14,6 +15,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     Args:
         parser: The sub-command's parser.
     """
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="builds folder (default: report/build, or GBA_REPORT_BUILD_DIR)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print only the page's path")
 
 
@@ -26,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         0, or 1 when there is no builds folder yet.
     """
-    root = paths.builds_dir()
+    root = args.out.expanduser().absolute() if args.out else paths.builds_dir()
     index = history.write_history_index(root)
     if index is None:
         print(f"gba-report history: no builds folder at {root}; run `make report`", file=sys.stderr)

@@ -49,6 +49,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     build.add_argument("--jobs", type=_positive_int, help="parallel kernels")
     build.add_argument("--force", action="store_true", help="ignore the execution cache")
     build.add_argument("--cell-timeout", type=_non_negative, metavar="S", help="per-cell limit")
+    build.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="builds folder: the lock, log, pruning and history live there too "
+        "(default: report/build, or GBA_REPORT_BUILD_DIR)",
+    )
 
     run = parser.add_argument_group("scheduling")
     run.add_argument(
@@ -138,5 +145,6 @@ def run(args: argparse.Namespace) -> int:
         max_data_age_days=args.max_data_age_days,
         prune_only=args.prune_only,
         quiet=args.quiet,
+        builds_root=args.out,
     )
     return schedule.run_scheduled(options)
