@@ -146,6 +146,16 @@ def note(text: str, show: bool = True) -> Output:
     return para(text, show=show, css_class="gba-note")
 
 
+def raw_html(markup: str, show: bool = True) -> Output:
+    """Display trusted HTML produced by the package (e.g. a ``<style>`` element).
+
+    Args:
+        markup: The HTML.
+        show: Display it.
+    """
+    return _display(Output(markup, ""), show)
+
+
 def styles(show: bool = True) -> Output:
     """Display the report-block stylesheet (``report_styles.css``) as a ``<style>`` element.
 
@@ -263,6 +273,7 @@ def table(
     align: Mapping[str, str] | None = None,
     css_class: str = "",
     show: bool = True,
+    html_cols: Iterable[str] = (),
 ) -> Output:
     """Display a DataFrame as an HTML table with translated headers and confidence marks.
 
@@ -276,7 +287,9 @@ def table(
         align: ``{column: "left"|"right"|"center"}``.
         css_class: Extra CSS class.
         show: Display it.
+        html_cols: Columns whose values are already HTML (not escaped).
     """
+    html_cols = set(html_cols)
     if columns is None:
         columns = {c: c for c in df.columns if c != confidence_col}
     align = dict(align or {})
@@ -295,7 +308,7 @@ def table(
         for j, c in enumerate(cols):
             value = row[c]
             text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else value
-            text = _inline(str(text))
+            text = str(text) if c in html_cols else _inline(str(text))
             if j == 0 and mark:
                 text += f'<sup class="gba-mark">{mark}</sup>'
             cells.append(f'<td style="text-align:{align.get(c, "left")}">{text}</td>')
@@ -310,7 +323,10 @@ def table(
     )
     md = "| " + " | ".join(str(columns[c]) for c in cols) + " |\n|" + "---|" * len(cols)
     for _, row in df.iterrows():
-        md += "\n| " + " | ".join(str(row[c]) for c in cols) + " |"
+        cells_md = [
+            re.sub(r"<[^>]+>", "", str(row[c])) if c in html_cols else str(row[c]) for c in cols
+        ]
+        md += "\n| " + " | ".join(cells_md) + " |"
     return _display(Output(html_table, md), show)
 
 
@@ -399,6 +415,9 @@ def sources_section(
     max_data_age_days: int | None = None,
     show: bool = True,
     used_sources: Iterable[str] | None = None,
+    caveats: bool = True,
+    intro: str | None = None,
+    compact: bool = False,
 ) -> Output:
     """Display the closing "Caveats and sources" section from the metadata sidecars.
 
@@ -410,6 +429,10 @@ def sources_section(
         show: Display it.
         used_sources: Source ids the report actually cited; when given, each dataset lists
             only those of its sources (its caveats are always listed).
+        caveats: List each dataset's caveats (False: titles, periods and sources only, e.g.
+            for a brief whose full reports carry the caveats).
+        intro: Text replacing the standard introduction.
+        compact: One line per dataset and the sources as one paragraph (for a brief).
     """
     from gba_report import data
 
@@ -419,7 +442,7 @@ def sources_section(
     parts = [
         f'<h2 id="{_slug(i18n.tr(lang, "common.sources_heading"))}">'
         f"{_inline(i18n.tr(lang, 'common.sources_heading'))}</h2>",
-        f"<p>{_inline(i18n.tr(lang, 'common.sources_intro'))} "
+        f"<p>{_inline(intro or i18n.tr(lang, 'common.sources_intro'))} "
         f"{_inline(i18n.tr(lang, 'common.generated_note'))}</p>",
     ]
     md = [f"## {i18n.tr(lang, 'common.sources_heading')}"]
@@ -452,10 +475,12 @@ def sources_section(
         title = _dataset_title(name, meta, lang)
         period = str(meta.get("latest_period", ""))
         accessed = str(meta.get("date_accessed", ""))
-        parts.append(f"<h3>{_inline(title)}</h3>")
+        if not compact:
+            parts.append(f"<h3>{_inline(title)}</h3>")
         md.append(f"### {title}")
         parts.append(
             '<p class="gba-meta">'
+            + (f"<strong>{_inline(title)}</strong>: " if compact else "")
             + _inline(
                 i18n.tr(
                     lang,
@@ -472,15 +497,15 @@ def sources_section(
             )
             + "</p>"
         )
-        caveats = meta.get("caveats_zh_hant" if lang != "en" else "caveats") or []
-        if caveats:
+        notes = meta.get("caveats_zh_hant" if lang != "en" else "caveats") or []
+        if caveats and notes:
             parts.append(
                 f"<p><strong>{_inline(i18n.tr(lang, 'common.caveats_label'))}</strong></p>"
                 '<ul class="gba-caveats">'
-                + "".join(f"<li>{_inline(c)}</li>" for c in caveats)
+                + "".join(f"<li>{_inline(c)}</li>" for c in notes)
                 + "</ul>"
             )
-            md += [f"- {c}" for c in caveats]
+            md += [f"- {c}" for c in notes]
         for sid in meta.get("sources", []) or []:
             if (used is None or sid in used) and sid not in source_ids:
                 source_ids.append(sid)
@@ -501,14 +526,23 @@ def sources_section(
         when = "; " + _inline(i18n.tr(lang, "common.accessed_label", date=date)) if date else ""
         licence = str(row.get("licence_note", "") or "")
         lic = f"; {_inline(licence)}" if licence else ""
-        items.append(
-            f"<li>{_inline(row.get('publisher', ''))}, <em>{_inline(row.get('title', ''))}"
-            f"</em>.{link}{when}{lic}</li>"
-        )
+        if compact:
+            items.append(
+                f"{_inline(row.get('publisher', ''))}, <em>{_inline(row.get('title', ''))}</em>"
+                f"{link}"
+            )
+        else:
+            items.append(
+                f"<li>{_inline(row.get('publisher', ''))}, <em>{_inline(row.get('title', ''))}"
+                f"</em>.{link}{when}{lic}</li>"
+            )
         md.append(f"- {row.get('publisher', '')}, {row.get('title', '')}. {url}")
     if items:
         parts.append(f"<h3>{_inline(i18n.tr(lang, 'common.sources_list_heading'))}</h3>")
-        parts.append('<ul class="gba-sources">' + "".join(items) + "</ul>")
+        if compact:
+            parts.append('<p class="gba-sources-compact">' + "; ".join(items) + ".</p>")
+        else:
+            parts.append('<ul class="gba-sources">' + "".join(items) + "</ul>")
     out = Output(
         '<section class="gba-sources-section">' + "".join(parts) + "</section>", "\n".join(md)
     )

@@ -175,6 +175,7 @@ class BaseReport:
         confidence_col: str | None = "confidence",
         align: Mapping[str, str] | None = None,
         css_class: str = "",
+        html_cols: Iterable[str] = (),
     ) -> narrative.Output:
         """Display a table with caption and source line.
 
@@ -186,6 +187,7 @@ class BaseReport:
             confidence_col: Column with confidence values (marks † / ‡).
             align: Column alignments.
             css_class: Extra CSS class.
+            html_cols: Columns whose values are already HTML.
         """
         out = self._keep(
             narrative.table(
@@ -196,6 +198,7 @@ class BaseReport:
                 align=align,
                 css_class=css_class,
                 show=self.show,
+                html_cols=html_cols,
             )
         )
         if caption:

@@ -1,0 +1,134 @@
+"""rd_intensity: the report class run section by section (no kernel), both languages."""
+
+import pytest
+
+from gba_report.reports.rd_intensity import RDIntensityReport
+
+SECTIONS = (
+    "intro",
+    "headline",
+    "intensity_over_time",
+    "international",
+    "spend_by_province",
+    "share_of_china",
+    "growth",
+    "target",
+    "cities",
+    "hk_by_sector",
+    "sources",
+)
+
+
+def run(**params):
+    report = RDIntensityReport(show=False, **params)
+    for name in SECTIONS:
+        getattr(report, name)()
+    return report
+
+
+@pytest.fixture(scope="module")
+def en():
+    return run(lang="en")
+
+
+@pytest.fixture(scope="module")
+def zh():
+    return run(lang="zh-Hant")
+
+
+def test_headline_states_guangdong_2024_finding_in_english(en):
+    # Guangdong 2024: 3.60 % (NBS 2024 communiqué), China 2.69 %
+    assert (
+        en.headings()[0] == "Guangdong's R&D intensity reached 3.60% in 2024, above China's 2.69%"
+    )
+
+
+def test_headline_states_guangdong_2024_finding_in_chinese(zh):
+    assert zh.headings()[0] == "廣東2024年研發投入強度達3.60%，高於全國的2.69%"
+
+
+def test_spend_formats_from_the_source(en, zh):
+    # 5,099.6 億元 = RMB 509.96 bn
+    assert any("RMB 509.96 bn" in t for t in en.texts())
+    assert any("5,099.6億元" in t for t in zh.texts())
+
+
+def test_target_gap_and_first_year_reached(en):
+    # 3.60 - 3.5 = 0.10 pp; 2023 (3.54 %) is the first year at or above 3.5 %
+    text = " ".join(en.headings() + en.texts())
+    assert "0.10 pp above its target of 3.5% for 2025" in text
+    assert "first reached in 2023, at 3.54%" in text
+
+
+def test_key_figures_are_computed(en):
+    kf = en.key_figures()
+    assert kf["focus_rd_intensity_pct_latest"]["value"] == pytest.approx(3.6)
+    assert kf["focus_rd_expenditure_rmb_100m_latest"]["value"] == pytest.approx(5099.6)
+    assert kf["china_rd_intensity_pct_latest"]["value"] == pytest.approx(2.69)
+    assert kf["focus_rank_expenditure_latest"]["value"] == 1
+    # 5099.6 / 4802.6 - 1 = 6.18 %
+    assert kf["focus_rd_growth_pct_latest"]["value"] == pytest.approx(6.18, abs=0.01)
+    # 5099.6 / 36326.8 = 14.04 %
+    assert kf["focus_share_of_china_pct_latest"]["value"] == pytest.approx(14.04, abs=0.01)
+    assert kf["focus_gap_to_target_pp"]["value"] == pytest.approx(0.1)
+
+
+def test_every_chart_has_a_caption_and_source_line(en):
+    kinds = [type(o).__name__ for o in en.outputs]
+    htmls = [getattr(o, "html", "") for o in en.outputs]
+    for i, kind in enumerate(kinds):
+        if kind == "Figure":
+            assert 'class="gba-caption"' in htmls[i + 1]
+            assert 'class="gba-source"' in htmls[i + 2]
+    assert kinds.count("Figure") >= 7
+
+
+def test_secondary_figures_are_marked(en):
+    assert any("† secondary source" in t for t in en.texts())
+
+
+def test_series_breaks_are_marked(en):
+    text = " ".join(en.texts())
+    assert "Series breaks" in text and "United Kingdom 2014" in text
+    assert "From 2018 the Census and Statistics Department" in text
+
+
+def test_cities_are_points_never_lines(en):
+    fig = en.figures()[-2]  # cities chart comes before Hong Kong's sectors
+    ax = fig.axes[0]
+    assert "Shenzhen" in [t.get_text() for t in ax.get_legend().get_texts()]
+    # the only line is the provincial reference, the cities are scatter collections
+    assert len(ax.get_lines()) == 1
+    assert len(ax.collections) >= 5
+
+
+def test_sources_section_lists_caveats_and_sources(en):
+    assert "Caveats and sources" in en.headings()
+    sources = en.outputs[-1].html
+    assert "National Bureau of Statistics" in sources and "accessed" in sources
+
+
+def test_zh_hant_headings_charts_and_tables_have_no_english(
+    zh, no_latin, chart_texts, table_headers
+):
+    no_latin(zh.headings(), "headings")
+    no_latin(chart_texts(zh), "chart labels")
+    no_latin(table_headers(zh), "table headers")
+
+
+def test_other_parameters_jiangsu_2015_2023(no_latin, chart_texts):
+    report = run(lang="zh-Hant", focus_region="JS", start_year=2015, end_year=2023)
+    heads = report.headings()
+    # Jiangsu 2023: 3.29 % (NBS), China 2.65 %
+    assert heads[0] == "江蘇2023年研發投入強度達3.29%，高於全國的2.65%"
+    assert report.key_figures()["focus_rd_expenditure_rmb_100m_latest"]["value"] == 4212.3
+    no_latin(heads, "headings")
+    no_latin(chart_texts(report), "chart labels")
+    en = run(lang="en", focus_region="JS", start_year=2015, end_year=2023)
+    # Jiangsu 2023 spend 4,212.3 億元 = RMB 421.23 bn; 2nd after Guangdong
+    assert any("RMB 421.23 bn" in h and "No. 2" in h and "Guangdong" in h for h in en.headings())
+
+
+def test_start_after_end_is_refused():
+    with pytest.raises(ValueError):
+        RDIntensityReport(lang="en", start_year=2020, end_year=2015, show=False)
