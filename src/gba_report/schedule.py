@@ -103,6 +103,9 @@ DEFAULT_LOG_BACKUPS = 5
 
 LOGGER_NAME = "gba_report.scheduled"
 
+#: Seconds a build asked to stop (SIGTERM, --timeout) gets to clean up before SIGKILL.
+STOP_GRACE_S = 60.0
+
 
 @dataclass
 class ScheduledOptions:
@@ -437,14 +440,19 @@ def run_build(
     pump = threading.Thread(target=_pump, args=(proc.stdout, logger), daemon=True)
     pump.start()
     reason: list[str] = []
+    kill_at: list[float] = []  # when a build asked to stop gets SIGKILL
+
+    def _terminate(grace: float) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        kill_at.append(time.monotonic() + grace)
 
     def _stop(signum: int, _frame: Any) -> None:
         name = signal.Signals(signum).name
+        logger.error("received %s: stopping the build (pid %d)", name, proc.pid)
         if not reason:
             reason.append(name)
-        logger.error("received %s: stopping the build (pid %d)", name, proc.pid)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
+            _terminate(STOP_GRACE_S)
 
     previous = {}
     if threading.current_thread() is threading.main_thread():
@@ -454,20 +462,19 @@ def run_build(
         deadline = time.monotonic() + timeout if timeout > 0 else None
         while True:
             try:
-                remaining = None if deadline is None else max(deadline - time.monotonic(), 0.0)
-                returncode = proc.wait(timeout=remaining)
+                returncode = proc.wait(timeout=0.5)
                 break
             except subprocess.TimeoutExpired:
-                if not reason:
+                now = time.monotonic()
+                if deadline is not None and now >= deadline and not reason:
                     reason.append("timeout")
                     logger.error("build exceeded --timeout %gs: stopping it", timeout)
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(proc.pid, signal.SIGTERM)
-                    deadline = time.monotonic() + 30  # then SIGKILL
-                else:
+                    _terminate(STOP_GRACE_S)
+                if kill_at and now >= kill_at[0]:
+                    logger.error("build still running %gs after SIGTERM: SIGKILL", STOP_GRACE_S)
                     with contextlib.suppress(ProcessLookupError):
                         os.killpg(proc.pid, signal.SIGKILL)
-                    deadline = None
+                    kill_at[0] = float("inf")
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -165,3 +167,27 @@ def test_lock_is_exclusive_and_names_its_holder(tmp_path):
         assert "pid" in busy.value.holder
     with schedule.scheduled_lock(lock):  # released
         pass
+
+
+def test_run_build_escalates_to_sigkill_when_the_build_ignores_sigterm(monkeypatch):
+    monkeypatch.setattr(schedule, "STOP_GRACE_S", 0.5)
+    logger = logging.getLogger("test-run-build")
+    start = time.monotonic()
+    code, reason = schedule.run_build(
+        ["/bin/sh", "-c", 'trap "" TERM; echo started; sleep 30'], logger, timeout=0.5
+    )
+    assert reason == "timeout"
+    assert code == -signal.SIGKILL
+    assert time.monotonic() - start < 10
+
+
+def test_run_build_copies_the_build_output_into_the_log(caplog):
+    logger = logging.getLogger("test-run-build-output")
+    logger.propagate = True
+    with caplog.at_level(logging.INFO, logger="test-run-build-output"):
+        code, reason = schedule.run_build(
+            ["/bin/sh", "-c", "echo one; echo two >&2; read x || echo no-stdin; exit 3"], logger
+        )
+    assert (code, reason) == (3, None)
+    lines = [r.getMessage() for r in caplog.records]
+    assert {"build | one", "build | two", "build | no-stdin"} <= set(lines)
