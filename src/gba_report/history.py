@@ -448,6 +448,10 @@ tr.latest { background: #eef6ee; } .status-success { color: #17692c; }
 """
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _fmt_time(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if value else "—"
 
@@ -487,8 +491,13 @@ def render_history_html(builds: list[BuildInfo], generated: datetime | None = No
             f"<td><code>{_E(str(manifest.get('data_version') or '—'))}</code></td>"
             f'<td class="status-{_E(re.sub(r"[^a-z]", "", status.lower()) or "unknown")}">'
             f"{_E(status)}</td>"
-            f"<td>{len(reports)} reports, {n_outputs} files</td>"
-            f"<td>{_E(summaries.get(build.name, '—'))}</td>"
+            f"<td>{_plural(len(reports), 'report')}, {_plural(n_outputs, 'file')}</td>"
+            + (
+                f'<td><a href="{_E(build.name, quote=True)}/index.html#changes">'
+                f"{_E(summaries[build.name])}</a></td>"
+                if has_index and build.name in summaries
+                else f"<td>{_E(summaries.get(build.name, '—'))}</td>"
+            )
             + (
                 f'<td><a href="{_E(link, quote=True)}">open · 開啟</a></td>'
                 if has_index
