@@ -456,12 +456,59 @@ def _fmt_time(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if value else "—"
 
 
-def render_history_html(builds: list[BuildInfo], generated: datetime | None = None) -> str:
+def list_failed_runs(builds_root: Path) -> list[tuple[str, list[str]]]:
+    """List the runs whose failed notebooks the engine kept in ``failed/<run id>/``.
+
+    Args:
+        builds_root: Folder holding the build folders.
+
+    Returns:
+        ``(run id, [file names])`` pairs, newest first.
+    """
+    failed_root = Path(builds_root) / "failed"
+    if not failed_root.is_dir():
+        return []
+    runs = []
+    for entry in failed_root.iterdir():
+        if entry.is_dir() and not entry.is_symlink() and BUILD_NAME_RE.match(entry.name):
+            files = sorted(p.name for p in entry.iterdir() if p.is_file())
+            runs.append((entry.name, files))
+    return sorted(runs, reverse=True)
+
+
+def _failed_section(failed: list[tuple[str, list[str]]]) -> str:
+    if not failed:
+        return ""
+    rows = []
+    for run_id, files in failed:
+        links = " · ".join(
+            f'<a href="failed/{_E(run_id, quote=True)}/{_E(name, quote=True)}">{_E(name)}</a>'
+            for name in files
+        )
+        rows.append(
+            f"<tr><td>{_E(_fmt_time(stamp_of(run_id)))}</td><td><code>{_E(run_id)}</code></td>"
+            f"<td>{links or '—'}</td></tr>"
+        )
+    return (
+        "<h2>Failed runs · 失敗的建置</h2>\n<p>Nothing of these runs was published; the "
+        "executed notebooks (with the error) and worker logs are kept for debugging. · "
+        "這些建置未有發佈；保留已執行的筆記本及記錄以便除錯。</p>\n"
+        '<table class="failed"><thead><tr><th>Time · 時間</th><th>Run id · 編號</th>'
+        "<th>Files · 檔案</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
+    )
+
+
+def render_history_html(
+    builds: list[BuildInfo],
+    generated: datetime | None = None,
+    failed: list[tuple[str, list[str]]] | None = None,
+) -> str:
     """Render the history page for a list of builds (oldest first; shown newest first).
 
     Args:
         builds: Output of :func:`list_builds`.
         generated: Time to print as "generated at" (defaults to now).
+        failed: Output of :func:`list_failed_runs` (listed under the builds).
 
     Returns:
         A complete, self-contained HTML document.
@@ -534,6 +581,7 @@ build before it. · 保留的建置（由新至舊）；每次建置的頁面列
 {body}
 </tbody>
 </table>
+{_failed_section(failed or [])}
 <p><small>Generated {_E(_fmt_time(generated))} by <code>gba-report history</code>.</small></p>
 </body>
 </html>
@@ -555,7 +603,7 @@ def write_history_index(builds_root: Path) -> Path | None:
     root = Path(builds_root)
     if not root.is_dir():
         return None
-    page = render_history_html(list_builds(root))
+    page = render_history_html(list_builds(root), failed=list_failed_runs(root))
     target = root / HISTORY_INDEX
     fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".html.tmp", dir=root)
     try:

@@ -332,6 +332,21 @@ def test_history_index_lists_every_kept_build_and_marks_latest(tmp_path):
     assert not list(tmp_path.glob(".index-*"))
 
 
+def test_history_index_lists_failed_runs_kept_by_the_engine(tmp_path):
+    _make_build(tmp_path, "20261101T060000Z-aaaaaa", _manifest("20261101T06-a"), latest=True)
+    failed = tmp_path / "failed" / "20261102T060000Z-ffffff"
+    failed.mkdir(parents=True)
+    (failed / "rd_intensity.en.ipynb").write_text("{}", encoding="utf-8")
+    (failed / "rd_intensity.en.log").write_text("boom", encoding="utf-8")
+    assert history.list_failed_runs(tmp_path) == [
+        ("20261102T060000Z-ffffff", ["rd_intensity.en.ipynb", "rd_intensity.en.log"])
+    ]
+    page = history.write_history_index(tmp_path).read_text(encoding="utf-8")
+    assert "Failed runs" in page
+    assert 'href="failed/20261102T060000Z-ffffff/rd_intensity.en.ipynb"' in page
+    assert "2026-11-02 06:00:00 UTC" in page
+
+
 def test_history_index_escapes_manifest_values(tmp_path):
     _make_build(
         tmp_path,
@@ -348,3 +363,4 @@ def test_history_index_without_builds(tmp_path):
     assert history.write_history_index(tmp_path / "missing") is None
     page = history.write_history_index(tmp_path).read_text(encoding="utf-8")
     assert "No builds yet" in page
+    assert "Failed runs" not in page
