@@ -220,7 +220,8 @@ def compare_manifests(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[s
 
         * data files: ``path``, ``old_sha256``, ``new_sha256``;
         * key figures: ``report``, ``lang``, ``key``, ``label``, ``unit``, ``old``, ``new``;
-        * reports: ``report``, ``lang``, ``title``.
+        * reports: ``report``, ``lang``, ``title`` and, for a changed report, ``parameters``
+          (``{name: [old, new]}`` for each parameter that differs).
     """
     changes: dict[str, Any] = {
         "previous_run_id": (old or {}).get("run_id"),
@@ -259,12 +260,20 @@ def compare_manifests(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[s
                 }
             )
         elif before.get("content_sha256") != after.get("content_sha256"):
+            old_params = before.get("parameters") or {}
+            new_params = after.get("parameters") or {}
             changes["reports"].append(
                 {
                     "report": report,
                     "lang": lang,
                     "title": _title(new, report, lang),
                     "change": "changed",
+                    # Different parameters explain a change as much as different data do.
+                    "parameters": {
+                        name: [old_params.get(name), new_params.get(name)]
+                        for name in sorted(set(old_params) | set(new_params))
+                        if old_params.get(name) != new_params.get(name)
+                    },
                 }
             )
 
@@ -424,10 +433,16 @@ def render_changes_html(changes: dict[str, Any]) -> str:
         out.append(f"<h3>Reports whose content changed · 內容有變更的報告 ({len(reports)})</h3>")
         out.append('<ul class="changes-reports">')
         for item in reports:
+            params = "; ".join(
+                f"{name} {_fmt(old)} → {_fmt(new)}"
+                for name, (old, new) in (item.get("parameters") or {}).items()
+            )
             out.append(
                 f"<li>{_E(str(item['title']))} (<code>{_E(str(item['report']))}</code>, "
                 f"{_E(str(item['lang']))}): "
-                f"{_E(_CHANGE_LABEL.get(item['change'], item['change']))}</li>"
+                f"{_E(_CHANGE_LABEL.get(item['change'], item['change']))}"
+                + (f" — parameters changed · 參數已變更: {_E(params)}" if params else "")
+                + "</li>"
             )
         out.append("</ul>")
     out.append(end)

@@ -158,6 +158,18 @@ def test_compare_changed_value_names_file_figure_and_reports():
     assert "1 data file, 2 key figures, 1 report" in history.summarize_changes(changes)
 
 
+def test_compare_names_parameters_that_changed():
+    old = _manifest("20261101T06-a", 3.6)
+    new = _manifest("20261102T06-b", 3.6)
+    entry = new["reports"]["rd_intensity"]["langs"]["en"]
+    entry["parameters"] = {"lang": "en", "focus_region": "HK"}
+    entry["content_sha256"] = "different"
+    [report] = history.compare_manifests(old, new)["reports"]
+    assert report["parameters"] == {"focus_region": [None, "HK"]}
+    page = history.render_changes_html(history.compare_manifests(old, new))
+    assert "parameters changed" in page and "focus_region — → HK" in page
+
+
 def test_compare_added_and_removed_files_figures_and_reports():
     old = _manifest("20261101T06-a")
     new = copy.deepcopy(old)
