@@ -91,6 +91,8 @@ def test_notebook_runs_and_shows_key_figures(tmp_path, notebook, params, expecte
     ]
     assert len(svgs) >= 3
     assert len(svgs) == len(set(svgs))
+    all_heads = re.findall(r"<h2[^>]*>(.*?)</h2>", html, flags=re.S)
+    assert len(all_heads) == len(set(all_heads)), "a section is displayed twice"
     if lang == "zh-Hant":
         heads = [
             re.sub(r"<[^>]+>", "", h)

@@ -74,6 +74,11 @@ class BaseReport:
         """Return the name of region ``code`` in the report language."""
         return i18n.region_name(code, self.lang)
 
+    def region_in_text(self, code: str) -> str:
+        """Return the name of region ``code`` as it reads in a sentence ("the United States")."""
+        key = f"common.region_in_text.{code}"
+        return i18n.tr(self.lang, key) if i18n.has(self.lang, key) else self.region(code)
+
     def cluster(self, code: str) -> str:
         """Return the name of cluster ``code`` in the report language."""
         return i18n.cluster_name(code, self.lang)
@@ -213,9 +218,9 @@ class BaseReport:
         """Return the report title in the report language."""
         return self.t("title")
 
-    def sources(self, max_data_age_days: int | None = None) -> narrative.Output:
+    def sources(self, max_data_age_days: int | None = None) -> None:
         """Display the closing "Caveats and sources" section for ``self.datasets``."""
-        return self._keep(
+        self._keep(
             narrative.sources_section(
                 list(self.datasets),
                 self.lang,

@@ -395,7 +395,7 @@ class RDIntensityReport(BaseReport):
             highlight=[self.focus],
             break_col="is_series_break",
             ylabel=self.t("axis_intensity"),
-            height=3.9,
+            height=3.5,
         )
         caption = self.t("over_time_caption", series=self._series_caption([df]))
         if df["is_series_break"].any():
@@ -425,8 +425,8 @@ class RDIntensityReport(BaseReport):
             own = float(snap[self.focus])
             above = [c for c in snap.index if c != self.focus and snap[c] > own]
             below = [c for c in snap.index if c != self.focus and snap[c] <= own]
-            above_txt = self.names(self.region(c) for c in above)
-            below_txt = self.names(self.region(c) for c in below)
+            above_txt = self.names(self.region_in_text(c) for c in above)
+            below_txt = self.names(self.region_in_text(c) for c in below)
             if above and below:
                 key = "intl_heading_mixed"
             elif above:
@@ -452,7 +452,7 @@ class RDIntensityReport(BaseReport):
             highlight=[self.focus],
             break_col="is_series_break",
             ylabel=self.t("axis_intensity"),
-            height=3.9,
+            height=3.5,
         )
         caption = self.t("intl_caption", series=self._series_caption([df]))
         if df["is_series_break"].any():

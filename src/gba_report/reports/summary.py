@@ -25,7 +25,7 @@ from gba_report.reports import get
 from gba_report.reports.base import BaseReport
 
 SUMMARY_CSS = (
-    "<style>.jp-RenderedSVG svg, .jp-RenderedImage img "
+    "<style>.jp-RenderedSVG svg, .jp-RenderedSVG img, .jp-RenderedImage img "
     "{ width: 80% !important; height: auto !important; }</style>"
 )
 
@@ -185,9 +185,9 @@ class SummaryReport(BaseReport):
             css_class="gba-claims",
         )
 
-    def sources(self, max_data_age_days: int | None = None) -> narrative.Output:
+    def sources(self, max_data_age_days: int | None = None) -> None:
         """Sources of the brief (caveats are in each full report)."""
-        return self._keep(
+        self._keep(
             narrative.sources_section(
                 list(self.datasets),
                 self.lang,
