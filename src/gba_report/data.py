@@ -177,7 +177,20 @@ def _check_header(path: Path, name: str, header: list[str]) -> list[DataError]:
     table = TABLES[name]
     errors: list[DataError] = []
     seen: set[str] = set()
-    for col in header:
+    for position, col in enumerate(header, start=1):
+        if col == "":
+            errors.append(
+                DataError(
+                    path,
+                    0,
+                    f"#{position} (no name)",
+                    rule="column-name",
+                    line=1,
+                    hint="Remove the stray comma from the header and the rows, or name the column.",
+                    detail="header has a column without a name (a trailing comma?)",
+                )
+            )
+            continue
         if col in seen:
             errors.append(
                 DataError(
@@ -228,7 +241,8 @@ def _parse_cell(col: Col, value: str) -> tuple[Any, str | None]:
         return False, "boolean"
     if col.type == "integer":
         if _INT.match(text):
-            return int(text), None
+            number = int(text)
+            return (number, None) if abs(number) < 2**63 else (None, "range")
         return None, "integer"
     try:
         number = float(text)
@@ -244,6 +258,7 @@ _PARSE_DETAIL = {
     "integer": 'value "{v}" is not a whole number',
     "boolean": 'value "{v}" is not True or False',
     "required": "value is empty but this column is required",
+    "range": 'value "{v}" is far outside the allowed range',
 }
 
 
@@ -271,7 +286,7 @@ def read_table(
     table = TABLES[name]
     header, records = _read_records(path)
     errors = _check_header(path, name, header)
-    if any(e.rule in ("required-column", "duplicate-column") for e in errors):
+    if any(e.rule in ("required-column", "duplicate-column", "column-name") for e in errors):
         raise_if_any(errors)
 
     width = len(header)
@@ -311,12 +326,17 @@ def read_table(
     if not lines:
         raise DataError(path, rule="empty-table", line=2, detail="table has no data rows")
 
-    frame = pd.DataFrame(
-        {
-            c: pd.Series(v, dtype=PANDAS_DTYPES[specs[c].type] if c in specs else "str")
-            for c, v in columns.items()
-        }
-    )
+    try:
+        frame = pd.DataFrame(
+            {
+                c: pd.Series(v, dtype=PANDAS_DTYPES[specs[c].type] if c in specs else "str")
+                for c, v in columns.items()
+            }
+        )
+    except (ValueError, TypeError, OverflowError) as exc:  # pragma: no cover - cells are parsed
+        raise DataError(
+            path, rule="type", detail=f"values cannot be read into typed columns ({exc})"
+        ) from None
     ordered = [c for c in table.column_names if c in frame.columns]
     frame = frame[ordered + [c for c in frame.columns if c not in ordered]]
 
@@ -373,8 +393,8 @@ def _validate(
         return
     except pa_errors.SchemaErrors as exc:
         cases = exc.failure_cases
-    except pa_errors.SchemaError as exc:  # pragma: no cover - lazy=True collects instead
-        cases = exc.failure_cases if exc.failure_cases is not None else pd.DataFrame()
+    except (pa_errors.SchemaError, pa_errors.SchemaDefinitionError) as exc:
+        raise DataError(path, rule="schema", detail=f"schema check failed ({exc})") from None
     errors: list[DataError] = []
     table = TABLES[name]
     for case in cases.to_dict("records"):

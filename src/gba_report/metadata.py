@@ -167,7 +167,7 @@ def check_sidecar(
                     )
         if csv_columns is not None:
             for col_name in csv_columns:
-                if col_name not in columns:
+                if col_name and col_name not in columns:
                     err(col_name, "sidecar-column", "column is not documented in the sidecar")
             for col_name in columns:
                 if col_name not in csv_columns:
