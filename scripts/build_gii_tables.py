@@ -444,6 +444,15 @@ ECONOMY_ISO3 = {
 INFERRED = re.compile(r"INFERRED|back-derived|worked back")
 
 
+# Conflicts recorded in NOTES-gii-clusters.md but not in the CSVs: (edition, code) -> note added.
+CONFLICT_NOTES = {
+    (2023, "nanjing"): (
+        "conflict: a Xinhua-syndicated English piece says Nanjing went 'from 12th to 9th' "
+        "(2023 = 12); Nanjing government news says up 2 places (2023 = 11); 11 kept"
+    ),
+}
+
+
 def source_ids(text: str) -> str:
     """Map the ' ; '-joined URLs of a reference row to ';'-joined source ids."""
     ids = []
@@ -529,6 +538,8 @@ def build_ranks(ref: Path) -> list[dict]:
             "confidence": "unverified" if inferred else conf,
             "note": r["note"],
         }
+    for key, note in CONFLICT_NOTES.items():
+        rows[key]["note"] = f"{rows[key]['note']}; {note}"
     return sorted(rows.values(), key=lambda x: (-int(x["edition"]), int(x["rank"])))
 
 
