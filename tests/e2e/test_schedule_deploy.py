@@ -211,3 +211,14 @@ def test_workflow_rejects_inputs_that_could_run_as_shell(tmp_path):
         code, _out, stdout = _run_args_step(tmp_path, focus_region=bad)
         assert code == 2, bad
         assert "::error::" in stdout
+
+
+def test_ci_workflow_runs_the_ci_entry_point():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text("utf-8"))
+    triggers = _triggers(workflow)
+    assert "push" in triggers and "pull_request" in triggers
+    [job] = workflow["jobs"].values()
+    runs = [step.get("run", "").strip() for step in job["steps"]]
+    assert ".ci/run" in runs
+    setup = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python@"))
+    assert str(setup["with"]["python-version"]) == "3.11"
