@@ -614,17 +614,17 @@ class Builder:
         self.date = self.started.strftime("%Y-%m-%d")
         kernel = self.manifest.settings.get("kernel", "python3")
         for job in self.jobs:
-            job.exec_key = _sha256_json(
-                {
-                    "v": CACHE_VERSION,
-                    "notebook": sha256_file(job.notebook),
-                    "parameters": job.parameters,
-                    "data": self.data_files,
-                    "package": pkg,
-                    "kernel": kernel,
-                    "python": sys.version,
-                }
-            )
+            components = {
+                "engine": CACHE_VERSION,
+                "notebook": sha256_file(job.notebook),
+                "parameters": _sha256_json(job.parameters),
+                "data files": _sha256_json(self.data_files),
+                "package code": pkg,
+                "kernel": kernel,
+                "python": sys.version,
+            }
+            job.extra["components"] = components
+            job.exec_key = _sha256_json(components)
             job.extra["metadata"] = {
                 "report": job.report,
                 "lang": job.lang,
@@ -643,6 +643,30 @@ class Builder:
             force = self.opts.force
             job.exec_cached = not force and self._exec_cache(job).exists()
             job.html_cached = not force and self._html_cache(job).exists()
+            if not job.exec_cached:
+                self.progress.info(f"{job.stem}: will execute ({self._miss_reason(job)})")
+
+    def _last_keys_file(self, job: Job) -> Path:
+        return self.cache / "last" / f"{job.stem}.json"
+
+    def _miss_reason(self, job: Job) -> str:
+        """Say which input changed since this report x language was last built."""
+        if self.opts.force:
+            return "--force"
+        try:
+            last = json.loads(self._last_keys_file(job).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return "not in the cache"
+        changed = [k for k, v in job.extra["components"].items() if last.get(k) != v]
+        return "changed: " + ", ".join(changed) if changed else "cache entry missing"
+
+    def _remember_keys(self) -> None:
+        for job in self.jobs:
+            path = self._last_keys_file(job)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(job.extra["components"]), encoding="utf-8")
+            os.replace(tmp, path)
 
     def _exec_cache(self, job: Job) -> Path:
         return self.cache / "exec" / f"{job.exec_key}.ipynb"
@@ -987,6 +1011,7 @@ class Builder:
             self.printer.stop()
         manifest = self.write_outputs()
         final = self.publish()
+        self._remember_keys()
         return BuildResult(run_id=self.run_id, build_dir=final, manifest=manifest)
 
     def _freshness(self) -> None:

@@ -118,6 +118,7 @@ def export_html(nb: Any, template_dir: Path, lang: str) -> str:
         lang: Report language.
     """
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(
         template_name="gba",
@@ -126,6 +127,16 @@ def export_html(nb: Any, template_dir: Path, lang: str) -> str:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
+    )
+    # Cells meant for notebook readers only (e.g. a bilingual lede) carry these tags.
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(
+            remove_cell_tags={"remove-cell", "remove_cell", "hide-cell"},
+            remove_input_tags={"remove-input", "remove_input", "hide-input"},
+            remove_all_outputs_tags={"remove-output", "remove_output", "hide-output"},
+            enabled=True,
+        ),
+        enabled=True,
     )
     body, _ = exporter.from_notebook_node(nb, resources={"language_code": lang})
     return add_toc(body, lang)

@@ -70,7 +70,8 @@ class Param:
         """Describe the allowed values in words (``""`` when anything of the type goes)."""
         parts = []
         if self.provider:
-            parts.append(f"one of the {self.provider} codes")
+            kind = self.provider[:-1] if self.provider.endswith("s") else self.provider
+            parts.append(f"a known {kind} code (@{self.provider})")
         elif self.choices is not None:
             parts.append("one of: " + ", ".join(self.choices))
         if self.range is not None:

@@ -1,0 +1,76 @@
+"""End-to-end: build the real reports (all four, both languages, HTML and A4 PDF)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+
+import pytest
+import yaml
+from engine_helpers import ROOT, require_tool, run_cli
+
+pytestmark = pytest.mark.slow
+
+MANIFEST = ROOT / "report" / "reports.yml"
+REPORTS = ["summary", "rd_intensity", "cross_border_funding", "cluster_rankings"]
+
+
+def test_manifest_lists_the_four_reports():
+    manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    assert sorted(manifest["reports"]) == sorted(REPORTS)
+    for name, entry in manifest["reports"].items():
+        assert (ROOT / "notebooks" / entry["notebook"]).exists(), name
+        assert entry["title"]["en"] and entry["title"]["zh-Hant"], name
+    assert manifest["settings"]["max_data_age_days"] == 365
+
+
+def test_real_reports_build_in_both_languages(tmp_path):
+    require_tool("chromium")
+    pdftotext = require_tool("pdftotext")
+    from pypdf import PdfReader
+
+    builds = tmp_path / "builds"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GBA_REPORT_")}
+    env["GBA_REPORT_CACHE_DIR"] = str(tmp_path / "cache")
+    result = run_cli(
+        ["build", "--lang", "all", "--format", "html,pdf", "--out", str(builds)],
+        env,
+        timeout=540,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    latest = builds / "latest"
+    manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
+    titles = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))["reports"]
+    assert sorted(manifest["reports"]) == sorted(REPORTS)
+    for name in REPORTS:
+        for lang in ("en", "zh-Hant"):
+            html = (latest / f"{name}.{lang}.html").read_text(encoding="utf-8")
+            assert f'<html lang="{lang}">' in html
+            assert not re.search(r'<script[^>]+src=["\']?(https?:)?//', html)
+            pdf = latest / f"{name}.{lang}.pdf"
+            for page in PdfReader(pdf).pages:
+                assert abs(float(page.mediabox.width) - 595) <= 1
+                assert abs(float(page.mediabox.height) - 842) <= 1
+            text = subprocess.run(
+                [pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True
+            ).stdout
+            title = titles[name]["title"][lang]
+            flat = re.sub(r"\s+", "", text)  # titles may wrap across lines
+            assert re.sub(r"\s+", "", title) in flat, (name, lang)
+            if lang == "zh-Hant":
+                assert re.search(r"[\u4e00-\u9fff]{4}", text), name
+            info = manifest["reports"][name]["langs"][lang]
+            assert info["parameters"]["lang"] == lang
+            assert info["cached"] is False
+    zh_text = "".join(
+        subprocess.run(
+            [pdftotext, str(latest / f"{name}.zh-Hant.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for name in REPORTS
+    )
+    assert "灣區" in zh_text
