@@ -23,7 +23,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def record(report: str, lang: str, figures: Mapping[str, Mapping[str, Any]]) -> dict:
+def record(report: str, lang: str, figures: Mapping[str, Mapping[str, Any]]) -> None:
     """Display the report's key figures as a machine-readable output.
 
     Args:
@@ -32,23 +32,33 @@ def record(report: str, lang: str, figures: Mapping[str, Mapping[str, Any]]) -> 
         figures: ``{key: {"value": number or str, "unit": str, "label": str}}``; keys are
             stable identifiers such as ``guangdong_rd_intensity_pct_2024``.
 
-    Returns:
-        The payload that was displayed.
+    Returns nothing on purpose: a return value would be displayed a second time, as text, when
+    ``record(...)`` is the last expression of a notebook cell. Use :func:`payload` to inspect it.
     """
-    payload = {
+    data = payload(report, lang, figures)
+    try:
+        from IPython.display import display
+
+        display({MIME_TYPE: data, "text/plain": ""}, raw=True)
+    except ImportError:  # pragma: no cover - outside a kernel
+        pass
+
+
+def payload(report: str, lang: str, figures: Mapping[str, Mapping[str, Any]]) -> dict:
+    """Return the JSON-ready payload :func:`record` displays (numpy scalars and NaN cleaned).
+
+    Args:
+        report: Report name as in ``report/reports.yml``.
+        lang: Language code of this run.
+        figures: ``{key: {"value", "unit", "label"}}`` as for :func:`record`.
+    """
+    return {
         "report": report,
         "lang": lang,
         "figures": {
             key: {k: _clean(v) for k, v in fig.items()} for key, fig in sorted(figures.items())
         },
     }
-    try:
-        from IPython.display import display
-
-        display({MIME_TYPE: payload, "text/plain": ""}, raw=True)
-    except ImportError:  # pragma: no cover - outside a kernel
-        pass
-    return payload
 
 
 def extract(notebook: Mapping[str, Any]) -> dict[str, dict]:
