@@ -222,3 +222,27 @@ def test_ci_workflow_runs_the_ci_entry_point():
     assert ".ci/run" in runs
     setup = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python@"))
     assert str(setup["with"]["python-version"]) == "3.11"
+
+
+def test_timer_crontab_and_workflow_agree_on_monday_0600_hong_kong():
+    # Workflow: Sunday 22:00 UTC. Crontab: Monday 06:00 in CRON_TZ=Asia/Hong_Kong.
+    [entry] = _triggers(_workflow())["schedule"]
+    assert entry["cron"].split() == ["0", "22", "*", "*", "0"]
+    lines = (DEPLOY / "crontab").read_text("utf-8").splitlines()
+    jobs = [line for line in lines if line.strip() and not line.startswith(("#", "CRON_TZ="))]
+    assert [line.split()[:5] for line in jobs] == [["0", "6", "*", "*", "1"]]
+    on_calendar = _unit("gba-report.timer")["Timer"]["OnCalendar"]
+    assert on_calendar == "Mon *-*-* 06:00:00 Asia/Hong_Kong"
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        return  # the strings above are the whole check without systemd
+    out = subprocess.run(
+        [analyze, "calendar", on_calendar],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={"TZ": "UTC", "PATH": "/usr/bin:/bin"},
+    ).stdout
+    match = re.search(r"Next elapse: (\w{3}) \d{4}-\d{2}-\d{2} (\d{2}:\d{2}:\d{2}) UTC", out)
+    assert match, out
+    assert match.groups() == ("Sun", "22:00:00")
