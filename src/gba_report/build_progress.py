@@ -55,13 +55,18 @@ class Progress:
         """Open the overall bar and one bar per report x language (terminal mode only)."""
         if not self.tty:
             return
+        import shutil
+
         from tqdm import tqdm
 
+        # A pty without a size (some CI runners, `script`) reports 0 columns: assume 100.
+        ncols = min(shutil.get_terminal_size((100, 24)).columns or 100, 120)
         self._overall = tqdm(
             total=len(names) * steps_per_job,
             desc="build",
             position=0,
             file=self.stream,
+            ncols=ncols,
             bar_format="{desc:<28} {bar:30} {n_fmt}/{total_fmt} [{elapsed}]",
         )
         for i, name in enumerate(names, start=1):
@@ -70,6 +75,7 @@ class Progress:
                 desc=name,
                 position=i,
                 file=self.stream,
+                ncols=ncols,
                 leave=False,
                 bar_format="{desc:<28} {bar:30} {postfix}",
             )

@@ -109,6 +109,24 @@ def add_toc(html: str, lang: str) -> str:
     return head + toc + body
 
 
+def _without_key_figures(nb: Any) -> Any:
+    """Copy of ``nb`` without the outputs of the cell that records the key figures.
+
+    That cell feeds manifest.json (``keyfigures.record``); its outputs, including the echo of
+    the returned payload when the call is a cell's last expression, are not for readers.
+    """
+    import copy
+
+    from gba_report.keyfigures import MIME_TYPE
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        outputs = cell.get("outputs") or []
+        if any(MIME_TYPE in (out.get("data") or {}) for out in outputs):
+            cell.outputs = []
+    return nb
+
+
 def export_html(nb: Any, template_dir: Path, lang: str) -> str:
     """Export an executed notebook to self-contained HTML with the GBA template.
 
@@ -138,7 +156,9 @@ def export_html(nb: Any, template_dir: Path, lang: str) -> str:
         ),
         enabled=True,
     )
-    body, _ = exporter.from_notebook_node(nb, resources={"language_code": lang})
+    body, _ = exporter.from_notebook_node(
+        _without_key_figures(nb), resources={"language_code": lang}
+    )
     return add_toc(body, lang)
 
 
