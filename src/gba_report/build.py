@@ -416,6 +416,15 @@ def _atomic_copy(src: Path, dst: Path) -> None:
     os.replace(tmp, dst)
 
 
+def _touch(path: Path) -> bool:
+    """Mark a cache entry as used (for pruning); return whether it exists."""
+    try:
+        os.utime(path)
+    except OSError:
+        return False
+    return True
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -641,8 +650,8 @@ class Builder:
                 {"exec": job.exec_key, "template": template, "meta": job.extra["metadata"]}
             )
             force = self.opts.force
-            job.exec_cached = not force and self._exec_cache(job).exists()
-            job.html_cached = not force and self._html_cache(job).exists()
+            job.exec_cached = not force and _touch(self._exec_cache(job))
+            job.html_cached = not force and _touch(self._html_cache(job))
             if not job.exec_cached:
                 self.progress.info(f"{job.stem}: will execute ({self._miss_reason(job)})")
 
@@ -659,6 +668,15 @@ class Builder:
             return "not in the cache"
         changed = [k for k, v in job.extra["components"].items() if last.get(k) != v]
         return "changed: " + ", ".join(changed) if changed else "cache entry missing"
+
+    def _prune_cache(self, max_age_days: float = 30.0) -> None:
+        """Delete cache entries no build has used for ``max_age_days`` (hits refresh mtime)."""
+        cutoff = time.time() - max_age_days * 86400
+        for sub in ("exec", "html", "pdf"):
+            for path in (self.cache / sub).glob("*"):
+                with contextlib.suppress(OSError):
+                    if path.stat().st_mtime < cutoff:
+                        path.unlink()
 
     def _remember_keys(self) -> None:
         for job in self.jobs:
@@ -823,7 +841,7 @@ class Builder:
         job.extra["pdf_key"] = key
         cached = self.cache / "pdf" / f"{key}.pdf"
         target = self.tmp / f"{job.stem}.pdf"
-        if cached.exists() and not self.opts.force:
+        if not self.opts.force and _touch(cached):
             _atomic_copy(cached, target)
             self.progress.stage(job.stem, "pdf (cached)", advance=1)
             return
@@ -1012,6 +1030,7 @@ class Builder:
         manifest = self.write_outputs()
         final = self.publish()
         self._remember_keys()
+        self._prune_cache()
         return BuildResult(run_id=self.run_id, build_dir=final, manifest=manifest)
 
     def _freshness(self) -> None:
