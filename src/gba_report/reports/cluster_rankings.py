@@ -217,10 +217,10 @@ class ClusterRankingsReport(BaseReport):
             "rank": self.ord(story.latest_rank),
             "edition": story.latest_edition,
         }
-        self._fact("gba_cluster_rank_latest", story.latest_rank, "rank")
-        self._fact("gba_cluster_edition_latest", story.latest_edition, "edition")
         if story.previous_last is None:
             return self.t("heading_rank_only", **common)
+        if story.same_rank_every_previous_edition and story.previous_ranks[0] == story.latest_rank:
+            return self.t("heading_rank_steady", p_first=story.previous_first, **common)
         if story.same_rank_every_previous_edition and story.previous_editions_found > 1:
             return self.t(
                 "heading_rank_same_before",
@@ -448,10 +448,12 @@ class ClusterRankingsReport(BaseReport):
                 vc=self.share(vals["vc_deals_share_pct"]),
             )
         )
-        if not pd.isna(vals["pct_share_pct"]):
+        is_main = focus == self.gba_codes[0]
+        if is_main and not pd.isna(vals["pct_share_pct"]):
             self._fact("gba_cluster_pct_share_pct", float(vals["pct_share_pct"]), "%")
         if not pd.isna(vals["vc_deals_share_pct"]):
-            self._fact("gba_cluster_vc_share_pct", float(vals["vc_deals_share_pct"]), "%")
+            if is_main:
+                self._fact("gba_cluster_vc_share_pct", float(vals["vc_deals_share_pct"]), "%")
             # compare with the best-ranked other cluster whose VC share is known
             ranks = long.drop_duplicates("cluster_code").set_index("cluster_code")["rank"]
             others = [
@@ -531,14 +533,12 @@ class ClusterRankingsReport(BaseReport):
 
     @cached_property
     def newcomer(self) -> str | None:
-        """The GBA cluster other than the focus that entered the ranking last (Macao–Zhuhai)."""
-        others = [
-            c for c in self.gba_codes if c != self.focus and c in set(self.ranks.cluster_code)
-        ]
-        if not others:
+        """The GBA cluster that entered the ranking last (Macao–Zhuhai), None if only one."""
+        others = [c for c in self.gba_codes if c in set(self.window.cluster_code)]
+        if len(others) < 2:
             return None
         firsts = {
-            c: int(self.ranks.loc[self.ranks.cluster_code == c, "edition"].min()) for c in others
+            c: int(self.window.loc[self.window.cluster_code == c, "edition"].min()) for c in others
         }
         return max(others, key=lambda c: (firsts[c], c))
 
@@ -547,7 +547,7 @@ class ClusterRankingsReport(BaseReport):
         code = self.newcomer
         if code is None:
             return
-        e = ci.entry(self.ranks, code)
+        e = ci.entry(self.window, code)
         name = self.cluster(code)
         first_rank = self.ord(e.first_rank) + (
             self.t("inferred_inline") if e.first_is_inferred else ""
@@ -561,7 +561,8 @@ class ClusterRankingsReport(BaseReport):
                     "macao_heading_one",
                     cluster=name,
                     latest=e.latest_edition,
-                    latest_rank=self.ord(e.latest_rank),
+                    latest_rank=self.ord(e.latest_rank)
+                    + (self.t("inferred_suffix") if e.latest_is_inferred else ""),
                 )
             )
         else:
@@ -584,7 +585,7 @@ class ClusterRankingsReport(BaseReport):
                         latest_rank=self.ord(e.latest_rank),
                     )
                 )
-        rows = self.ranks.loc[self.ranks.cluster_code == code].sort_values("edition")
+        rows = self.window.loc[self.window.cluster_code == code].sort_values("edition")
         table = pd.DataFrame(
             {
                 "edition": rows["edition"].astype(int).astype(str),
@@ -662,7 +663,7 @@ class ClusterRankingsReport(BaseReport):
         """Two or three sentences with computed numbers for the executive summary."""
         points = [self.rank_heading_text()]
         if self.newcomer is not None:
-            e = ci.entry(self.ranks, self.newcomer)
+            e = ci.entry(self.window, self.newcomer)
             points.append(
                 self.t(
                     "macao_heading_one",
@@ -687,9 +688,13 @@ class ClusterRankingsReport(BaseReport):
 
     def key_figures(self) -> dict[str, dict[str, Any]]:
         """Key figures for the build manifest (computed if the sections were not run)."""
-        if "gba_cluster_rank_latest" not in self._facts:
-            self.rank_heading_text()
+        # always the GBA's main cluster (Shenzhen–Hong Kong–Guangzhou), whatever the focus
+        main = self.gba_codes[0]
+        if main in set(self.window["cluster_code"]):
+            story = ci.rank_story(self.ranks, main, self.first, self.last)
+            self._fact("gba_cluster_rank_latest", story.latest_rank, "rank")
+            self._fact("gba_cluster_edition_latest", story.latest_edition, "edition")
         if self.newcomer is not None and "macao_zhuhai_rank_latest" not in self._facts:
-            e = ci.entry(self.ranks, self.newcomer)
+            e = ci.entry(self.window, self.newcomer)
             self._fact("macao_zhuhai_rank_latest", e.latest_rank, "rank")
         return dict(self._facts)

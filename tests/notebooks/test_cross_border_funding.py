@@ -1,0 +1,180 @@
+"""cross_border_funding: the notebook runs in both languages with defaults and other parameters;
+the output holds the key figures of the sources; zh-Hant has no English in headings, chart
+labels or table headers.
+
+Expected values are typed from the sources: > RMB 300 m by June 2022 (Science and Technology
+Daily, 30 Jun 2022), > RMB 460 m (China News Service, 6 Nov, probably 2023), SCMP's
+RMB 38 m = HK$42.27 m (rate 42.27 / 38 = 1.1124), C&SD / HKSAR figures for Hong Kong GERD 2024
+(HK$35,772 m, higher education HK$20,054 m = 56.1 %).
+"""
+
+import pytest
+from _helpers_b import (
+    LATIN,
+    LATIN_WORD,
+    chart_label_texts,
+    key_figures,
+    output_headings,
+    rendered_text,
+    run_notebook,
+    table_headers,
+)
+
+from gba_report.reports.cross_border_funding import CrossBorderFundingReport
+
+NOTEBOOK = "02_cross_border_funding.ipynb"
+SECTIONS = (
+    "intro",
+    "timeline",
+    "cumulative",
+    "single_grants",
+    "shared_facilities",
+    "hk_rd_structure",
+)
+
+
+def _report(lang, **kw):
+    report = CrossBorderFundingReport(lang=lang, show=False, **kw)
+    for name in SECTIONS:
+        getattr(report, name)()
+    return report
+
+
+@pytest.fixture(scope="module")
+def reports():
+    return {lang: _report(lang) for lang in ("en", "zh-Hant")}
+
+
+def test_cumulative_milestones_and_honest_growth(reports):
+    en = reports["en"]
+    assert (
+        "Cumulative cross-border disbursements passed over RMB 460 m by 6 November 2023, "
+        "up from over RMB 300 m in June 2022" in en.headings()
+    )
+    text = " ".join(en.texts())
+    # 30 Jun 2022 -> 6 Nov 2023 = 1.35 years; (460/300)^(1/1.35) - 1 = 37 %
+    assert "37% a year compounded" in text
+    assert "approximation, not a bound" in text
+    assert "at least RMB 460 m had been disbursed" in text
+    zh = " ".join(reports["zh-Hant"].headings())
+    assert "超過4.6億元人民幣" in zh and "超過3億元人民幣" in zh
+    figs = en.key_figures()
+    assert figs["crossborder_cumulative_rmb_million_latest"]["value"] == 460
+    assert figs["crossborder_implied_growth_pct_per_year"]["value"] == pytest.approx(37.2, abs=0.1)
+
+
+def test_largest_single_grant_and_unverified_article_figures_flagged(reports):
+    en = reports["en"]
+    assert any(
+        h.startswith("The largest single payment with a sourced amount: RMB 38 m in August 2019")
+        for h in en.headings()
+    )
+    text = " ".join(en.texts())
+    assert "RMB 3.1696 m" in text  # the article's first transfer, shown ...
+    assert "‡ unverified" in text  # ... with the unverified legend
+
+
+def test_shared_facilities_marked_unverified(reports):
+    en = reports["en"].headings()
+    assert any("over 280 million core-hours" in h and "(unverified)" in h for h in en)
+    zh = reports["zh-Hant"].headings()
+    assert any("超過2.8億核時" in h and "未經核實" in h for h in zh)
+
+
+def test_hong_kong_gerd_structure_2024(reports):
+    en = " ".join(reports["en"].headings())
+    assert "Higher education performed 56.1% of Hong Kong's R&D spending in 2024" in en
+    assert "HK$35.772 bn" in en
+    zh = " ".join(reports["zh-Hant"].headings())
+    assert "高等教育機構佔56.1%" in zh and "357.72億港元" in zh
+
+
+def test_hkd_states_the_rate_used():
+    report = _report("en", currency="HKD")
+    text = " ".join(report.texts())
+    # 460 x 42.27 / 38 = 511.69 -> HK$511.7 m (four significant figures)
+    assert "passed over HK$511.7 m by 6 November 2023" in " ".join(report.headings())
+    assert "HK$1.1124 per RMB 1" in text
+    assert "not an official exchange rate" in text
+    assert report.key_figures()["hkd_per_rmb_used"]["value"] == pytest.approx(1.1124)
+    zh = _report("zh-Hant", currency="HKD")
+    assert "每1元人民幣兌1.1124港元" in " ".join(zh.texts())
+
+
+def test_without_unverified_and_earlier_cutoff():
+    report = _report("en", include_unverified=False, as_of="2022-12-31")
+    text = " ".join(report.texts())
+    heads = report.headings()
+    assert "Cumulative cross-border disbursements passed over RMB 300 m by June 2022" in heads
+    assert "460" not in text and "560" not in text and "3.1696" not in text
+    assert "Shared facilities: no independently confirmed figures" in heads
+
+
+def test_every_chart_has_caption_and_source(reports):
+    for report in reports.values():
+        texts = report.texts()
+        n_sources = sum(t.startswith(("Source", "資料來源")) for t in texts)
+        assert len(report.figures()) == 3
+        assert n_sources >= len(report.figures()) + 2  # + grants and facilities tables
+
+
+def test_zh_hant_has_no_english_in_headings_charts_or_table_headers(reports):
+    report = reports["zh-Hant"]
+    for heading in report.headings():
+        assert not LATIN.search(heading), heading
+    for header in table_headers(report.outputs):
+        assert not LATIN.search(header), header
+    for fig in report.figures():
+        strict, loose = chart_label_texts(fig)
+        for text in strict:
+            assert not LATIN.search(text), text
+        for text in loose:  # data labels: single letters of proper names (C類) allowed
+            assert not LATIN_WORD.search(text), text
+
+
+def test_bad_parameters_are_refused():
+    with pytest.raises(ValueError, match="currency"):
+        CrossBorderFundingReport(lang="en", currency="USD", show=False)
+    with pytest.raises(ValueError, match="as_of"):
+        CrossBorderFundingReport(lang="en", as_of="mid-2023", show=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("lang", "params"),
+    [
+        ("en", {}),
+        ("zh-Hant", {}),
+        ("en", {"currency": "HKD", "include_unverified": False}),
+        ("zh-Hant", {"currency": "HKD", "as_of": "2023-06-30"}),
+    ],
+)
+def test_notebook_runs_and_shows_key_figures(tmp_path, lang, params):
+    nb = run_notebook(NOTEBOOK, tmp_path, lang=lang, **params)
+    text = rendered_text(nb)
+    heads = output_headings(nb)
+    figs = key_figures(nb)
+    as_of = params.get("as_of", "2024-12-31")
+    hkd = params.get("currency") == "HKD"
+    if as_of >= "2023-11-06":
+        assert figs["crossborder_cumulative_rmb_million_latest"]["value"] == 460
+        expected = {
+            ("en", False): "over RMB 460 m",
+            ("zh-Hant", False): "超過4.6億元人民幣",
+            ("en", True): "over HK$511.7 m",
+            ("zh-Hant", True): "超過5.117億港元",
+        }
+    else:
+        assert figs["crossborder_cumulative_rmb_million_latest"]["value"] == 300
+        expected = {
+            ("en", False): "over RMB 300 m",
+            ("zh-Hant", False): "超過3億元人民幣",
+            ("en", True): "over HK$333.7 m",
+            ("zh-Hant", True): "超過3.337億港元",
+        }
+    assert expected[(lang, hkd)] in text
+    assert figs["hk_gerd_hkd_million_latest"]["value"] == 35772
+    assert any(h in ("Caveats and sources", "注意事項與資料來源") for h in heads)
+    if lang == "zh-Hant":
+        for h in heads:
+            assert not LATIN.search(h), h
