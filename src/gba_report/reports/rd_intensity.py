@@ -375,9 +375,10 @@ class RDIntensityReport(BaseReport):
             self._no_data("intensity")
             return
         change = f["intensity"] - f["intensity_first"]
+        single = f["intensity_first_year"] == f["intensity_year"]
         self.heading(
             self.t(
-                "over_time_heading",
+                "over_time_single" if single else "over_time_heading",
                 region=self.focus_name,
                 first=self.pct(f["intensity_first"]),
                 first_year=self.year(f["intensity_first_year"]),
@@ -477,7 +478,14 @@ class RDIntensityReport(BaseReport):
         ]
         part = part.assign(label=[self.region(c) for c in part["region_code"]])
         leader = part.sort_values("rd_expenditure_rmb_100m").iloc[-1]
-        if leader["region_code"] == self.focus:
+        if len(part) < 2:
+            heading = self.t(
+                "headline_spend",
+                region=self.focus_name,
+                year=self.year(year),
+                value=self.rmb(f["spend"]),
+            ).rstrip(".。")
+        elif leader["region_code"] == self.focus:
             heading = self.t(
                 "spend_heading_first",
                 region=self.focus_name,
@@ -515,9 +523,10 @@ class RDIntensityReport(BaseReport):
             self._no_data("share")
             return
         f = self.facts
+        single = f["share_first_year"] == f["share_year"]
         self.heading(
             self.t(
-                "share_heading",
+                "share_single" if single else "share_heading",
                 region=self.focus_name,
                 first=self.pct(f["share_first"], 1),
                 first_year=self.year(f["share_first_year"]),
