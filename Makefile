@@ -8,6 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
+LANGS ?= all
+FORMATS ?= html,pdf
 
 .PHONY: help setup system-deps venv test lint validate report bench lab clean
 
@@ -40,8 +42,8 @@ test: setup ## Run every test tier (unit, data, notebooks, e2e) and the lint
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -n auto $(ARGS)
 
-report: setup ## Build all reports, both languages, HTML and PDF, into report/build/latest
-	$(BIN)/gba-report build --lang all --format html,pdf $(ARGS)
+report: setup ## Build all reports (LANGS=all FORMATS=html,pdf ARGS=...) into report/build/latest
+	$(BIN)/gba-report build --lang $(LANGS) --format $(FORMATS) $(ARGS)
 
 bench: setup ## Benchmark: cold build vs no-change rebuild vs by-hand commands
 	$(BIN)/python scripts/bench.py $(ARGS)
