@@ -294,7 +294,7 @@ class CrossBorderFundingReport(BaseReport):
             "display",
             lambda r: (
                 self.money_display(r["amount"], r["currency"], bool(r["is_lower_bound"]))
-                + f" ({self.date_of(r)})"
+                + (f" ({self.date_of(r)})" if self.lang == "en" else f"（{self.date_of(r)}）")
             ),
             ylabel=self.t("cumulative_axis", unit=self.t(f"unit_million.{self.currency}")),
             lower_bound_text=self.t("arrow_legend"),
