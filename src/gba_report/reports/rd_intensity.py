@@ -466,46 +466,74 @@ class RDIntensityReport(BaseReport):
             )
         self.figure(fig, caption, sorted(set(df["source_id"])), df["confidence"])
 
+    #: Share of the most complete year's peers a year needs to count as complete.
+    COMPLETE_SHARE = 0.8
+    #: Bars shown in the spending chart (the focus is always added).
+    TOP_BARS = 15
+
+    def _spend_years(self) -> pd.DataFrame:
+        """Peers' spend with ranks by year and whether the year is complete."""
+        rows = self.peers[self.peers["rd_expenditure_rmb_100m"].notna()].copy()
+        rows["rank"] = indicators.rank_within(rows, "rd_expenditure_rmb_100m")
+        counts = rows.groupby("year")["region_code"].transform("nunique")
+        rows["complete"] = counts >= counts.max() * self.COMPLETE_SHARE
+        return rows
+
     def spend_by_province(self) -> None:
-        """R&D expenditure of the focus's peers in the latest year."""
+        """R&D expenditure of the focus's peers: latest complete year, plus a newer partial one."""
         f = self.facts
         if "spend" not in f:
             self._no_data("spend")
             return
-        year = f["spend_year"]
-        part = self.peers[
-            (self.peers["year"] == year) & self.peers["rd_expenditure_rmb_100m"].notna()
-        ]
+        rows = self._spend_years()
+        complete = rows[rows["complete"]]
+        year = int(complete["year"].max())
+        part = complete[complete["year"] == year]
         part = part.assign(label=[self.region(c) for c in part["region_code"]])
+        own = part[part["region_code"] == self.focus]
+        # consecutive complete years, ending with `year`, in which the focus ranked first
+        firsts = complete[(complete["region_code"] == self.focus)].set_index("year")["rank"]
+        streak_start = year
+        while streak_start - 1 in firsts.index and firsts[streak_start - 1] == 1:
+            streak_start -= 1
         leader = part.sort_values("rd_expenditure_rmb_100m").iloc[-1]
-        if len(part) < 2:
-            heading = self.t(
-                "headline_spend",
-                region=self.focus_name,
-                year=self.year(year),
-                value=self.rmb(f["spend"]),
-            ).rstrip(".。")
+        fmt = {
+            "region": self.focus_name,
+            "year": self.year(year),
+            "value": self.rmb(own["rd_expenditure_rmb_100m"].iloc[0]) if len(own) else "",
+            "n": len(part),
+            "since": self.year(streak_start),
+            "leader": self.region(leader["region_code"]),
+            "rank": int(own["rank"].iloc[0]) if len(own) else "–",
+        }
+        if len(part) < 2 or own.empty:
+            key = "spend_heading_plain"
+        elif leader["region_code"] == self.focus and streak_start < year:
+            key = "spend_heading_streak"
         elif leader["region_code"] == self.focus:
-            heading = self.t(
-                "spend_heading_first",
-                region=self.focus_name,
-                year=self.year(year),
-                value=self.rmb(f["spend"]),
-                n=len(part),
-            )
+            key = "spend_heading_first"
         else:
-            heading = self.t(
-                "spend_heading_rank",
-                region=self.focus_name,
-                year=self.year(year),
-                value=self.rmb(f["spend"]),
-                rank=f.get("rank_spend") or "–",
-                n=len(part),
-                leader=self.region(leader["region_code"]),
+            key = "spend_heading_rank"
+        self.heading(self.t(key, **fmt))
+        newer = rows[(rows["year"] > year) & (rows["region_code"] == self.focus)]
+        last = newer.sort_values("year").iloc[-1] if len(newer) else None
+        named = rows[rows["year"] == last["year"]] if last is not None else rows.iloc[0:0]
+        if last is not None and named["region_code"].nunique() > 1:
+            self.para(
+                self.t(
+                    "spend_partial_year",
+                    year=self.year(last["year"]),
+                    n=named["region_code"].nunique(),
+                    region=self.focus_name,
+                    value=self.rmb(last["rd_expenditure_rmb_100m"]),
+                    rank=int(last["rank"]),
+                )
             )
-        self.heading(heading)
+        shown = part.sort_values("rd_expenditure_rmb_100m", ascending=False).head(self.TOP_BARS)
+        if self.focus not in set(shown["region_code"]):
+            shown = pd.concat([shown, own])
         fig = plots.barh_ranked(
-            part,
+            shown,
             "rd_expenditure_rmb_100m",
             "label",
             "region_code",
@@ -513,8 +541,8 @@ class RDIntensityReport(BaseReport):
             xlabel=self.t("axis_spend"),
             value_fmt=lambda v: self.num(v),
         )
-        caption = self.t("spend_caption", year=self.year(year), n=len(part))
-        self.figure(fig, caption, sorted(set(part["source_id"])), part["confidence"])
+        caption = self.t("spend_caption", year=self.year(year), n=len(part), shown=len(shown))
+        self.figure(fig, caption, sorted(set(shown["source_id"])), shown["confidence"])
 
     def share_of_china(self) -> None:
         """Focus's share of China's R&D expenditure over time."""
