@@ -92,7 +92,7 @@ class ClusterRankingsReport(BaseReport):
     def __init__(
         self,
         lang: str = "en",
-        highlight: Sequence[str] = (),
+        highlight: Sequence[str] | None = None,
         first_edition: int = 2017,
         last_edition: int = 2025,
         top_n: int = 10,
@@ -107,6 +107,9 @@ class ClusterRankingsReport(BaseReport):
         self.last = int(last_edition)
         self.top_n = int(top_n)
         known = set(self.clusters["cluster_code"])
+        if highlight is None:  # the GBA clusters and the latest top 5
+            latest = self.window.loc[self.window["edition"] == self.window["edition"].max()]
+            highlight = [*self.gba_codes, *latest.nsmallest(5, "rank")["cluster_code"]]
         unknown = [c for c in highlight if c not in known]
         if unknown:
             raise ValueError(

@@ -627,6 +627,17 @@ class CrossBorderFundingReport(BaseReport):
             points.append(
                 self.t("cumulative_heading_one", latest=latest, latest_date=self.date_of(last))
             )
+            growth = fi.growth_between_milestones(series)
+            if growth is not None:
+                first = series.iloc[0]
+                points.append(
+                    self.t(
+                        "summary_growth",
+                        first=self.money_display(first["amount"], first["currency"], True),
+                        first_date=self.date_of(first),
+                        rate=i18n.fmt_pct(round(growth.annual_rate_pct), self.lang, 0),
+                    )
+                )
         return points
 
     def summary_chart(self) -> Figure | None:
