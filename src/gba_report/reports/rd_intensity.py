@@ -539,7 +539,7 @@ class RDIntensityReport(BaseReport):
             "region_code",
             highlight=[self.focus],
             xlabel=self.t("axis_spend"),
-            value_fmt=lambda v: self.num(v),
+            value_fmt=lambda v: self.num(v, 1),
         )
         caption = self.t("spend_caption", year=self.year(year), n=len(part), shown=len(shown))
         self.figure(fig, caption, sorted(set(shown["source_id"])), shown["confidence"])
