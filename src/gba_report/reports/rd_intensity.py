@@ -242,7 +242,18 @@ class RDIntensityReport(BaseReport):
             for s in frame["series"].unique():
                 if s not in used:
                     used.append(s)
-        return self.names([self.t(f"series.{s}") for s in used])
+        return ("; " if self.lang == "en" else "；").join(self.t(f"series.{s}") for s in used)
+
+    def _breaks_text(self, df: pd.DataFrame) -> str:
+        """Caption text naming the series breaks drawn in a chart ("" when none)."""
+        breaks = df[df["is_series_break"]]
+        if breaks.empty:
+            return ""
+        sep = " " if self.lang == "en" else ""
+        items = self.names(
+            f"{self.region(r.region_code)}{sep}{self.year(r.year)}" for r in breaks.itertuples()
+        )
+        return sep + self.c("series_break_note") + sep + self.t("breaks_list", items=items)
 
     def _no_data(self, what: str) -> None:
         self.note(self.t("no_data", region=self.focus_name, what=self.t(f"what.{what}")))
@@ -399,8 +410,7 @@ class RDIntensityReport(BaseReport):
             height=3.5,
         )
         caption = self.t("over_time_caption", series=self._series_caption([df]))
-        if df["is_series_break"].any():
-            caption += " " + self.c("series_break_note")
+        caption += self._breaks_text(df)
         self.figure(fig, caption, sorted(set(df["source_id"])), df["confidence"])
 
     def international(self) -> None:
@@ -456,14 +466,7 @@ class RDIntensityReport(BaseReport):
             height=3.5,
         )
         caption = self.t("intl_caption", series=self._series_caption([df]))
-        if df["is_series_break"].any():
-            breaks = df[df["is_series_break"]]
-            caption += " " + self.t(
-                "breaks_list",
-                items=self.names(
-                    f"{self.region(r.region_code)} {self.year(r.year)}" for r in breaks.itertuples()
-                ),
-            )
+        caption += self._breaks_text(df)
         self.figure(fig, caption, sorted(set(df["source_id"])), df["confidence"])
 
     #: Share of the most complete year's peers a year needs to count as complete.
