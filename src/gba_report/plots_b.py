@@ -602,8 +602,8 @@ def timeline(
     x0 = mpl.dates.date2num(pd.Timestamp(f"{y0}-01-01"))
     x1 = mpl.dates.date2num(pd.Timestamp(f"{y1}-12-31"))
     ax.set_xlim(x0 - 40, x1 + 40)
-    levels = [1, -1, 2, -2, 3, -3, 4, -4, 5, -5]
-    ax.set_ylim(-7.0, 7.0)
+    levels = [1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6]
+    ax.set_ylim(-8.0, 8.0)
     ax.axhline(0, color="#444444", lw=1.0, zorder=1)
     ax.xaxis.set_major_locator(mpl.dates.YearLocator())
     ax.xaxis.set_major_formatter(mpl.dates.DateFormatter("%Y"))
@@ -620,67 +620,11 @@ def timeline(
         is_cjk = any(ord(ch) > 0x2E80 for ch in str(row[label_col]))
         width = max(6, wrap // 2 + 1) if is_cjk else wrap
         text = "\n".join(textwrap.wrap(str(row[label_col]), width=width)) or str(row[label_col])
-        chosen = None
-        for lv in levels:
-            ann = ax.annotate(
-                text,
-                xy=(x, 0),
-                xytext=(x, lv),
-                textcoords="data",
-                ha="center",
-                va="bottom" if lv > 0 else "top",
-                fontsize=6.8,
-                color="#222222",
-                annotation_clip=False,
-                bbox=LABEL_BOX,
-                zorder=4,
-            )
-            box = ann.get_window_extent(renderer)
-            axbox = ax.get_window_extent(renderer)
-            inside_x = box.x0 >= axbox.x0 - 2 and box.x1 <= axbox.x1 + 2
-            if not inside_x:  # shift sideways into the axes
-                shift = (axbox.x0 - box.x0 + 2) if box.x0 < axbox.x0 else (axbox.x1 - box.x1 - 2)
-                ann.remove()
-                xt = ax.transData.inverted().transform(
-                    (ax.transData.transform((x, lv))[0] + shift, 0)
-                )[0]
-                ann = ax.annotate(
-                    text,
-                    xy=(x, 0),
-                    xytext=(xt, lv),
-                    textcoords="data",
-                    ha="center",
-                    va="bottom" if lv > 0 else "top",
-                    fontsize=6.8,
-                    color="#222222",
-                    annotation_clip=False,
-                    bbox=LABEL_BOX,
-                    zorder=4,
-                )
-                box = ann.get_window_extent(renderer)
-            same_side = [b for lv2, bs in placed.items() if (lv2 > 0) == (lv > 0) for b in bs]
-            if not _overlaps(box, same_side, pad=4.0, pad_x=18.0):
-                chosen = (ann, box, lv)
-                break
-            ann.remove()
-        if chosen is None:
-            lv = levels[-1]
-            ann = ax.annotate(
-                text,
-                xy=(x, 0),
-                xytext=(x, lv),
-                textcoords="data",
-                ha="center",
-                va="top",
-                fontsize=6.8,
-                annotation_clip=False,
-                bbox=LABEL_BOX,
-                zorder=4,
-            )
-            chosen = (ann, ann.get_window_extent(renderer), lv)
-        ann, box, lv = chosen
+        chosen = _place_timeline_label(ax, renderer, text, x, levels, placed)
+        ann, box, lv, xt = chosen
         placed[lv].append(box)
-        ax.plot([x, x], [0, lv * 0.97], color="#BBBBBB", lw=0.6, zorder=0)
+        ax.plot([x, x], [0, lv * 0.5], color="#BBBBBB", lw=0.6, zorder=0)
+        ax.plot([x, xt], [lv * 0.5, lv * 0.97], color="#BBBBBB", lw=0.6, zorder=0)
         ax.scatter(
             [x],
             [0],
@@ -690,6 +634,13 @@ def timeline(
             linewidth=1.4,
             zorder=3,
         )
+    # shrink the y range to the labels actually placed (spacing only grows, so no new overlap)
+    boxes = [b for bs in placed.values() for b in bs]
+    if boxes:
+        inv = ax.transData.inverted()
+        lo = inv.transform((0, min(b.y0 for b in boxes)))[1]
+        hi = inv.transform((0, max(b.y1 for b in boxes)))[1]
+        ax.set_ylim(min(lo, -1.0) - 0.3, max(hi, 1.0) + 0.3)
     handles = [
         Line2D([0], [0], lw=0, marker="o", ms=6, color=type_colors[t], label=lab)
         for t, lab in type_labels.items()
@@ -717,6 +668,72 @@ def timeline(
         frameon=False,
     )
     return fig
+
+
+def _place_timeline_label(ax, renderer, text: str, x: float, levels, placed) -> tuple:
+    """Put one timeline label on the first free (level, sideways shift); never overlapping.
+
+    Tries each level (above and below alternately) with the label centred on its milestone,
+    then shifted sideways by half and one label width; a candidate must stay inside the axes
+    and keep clear of every label already on the same side. When nothing is free, the
+    candidate with the least overlap wins.
+
+    Returns:
+        ``(annotation, box, level, label x in data units)``.
+    """
+    axbox = ax.get_window_extent(renderer)
+    to_data = ax.transData.inverted()
+    px = ax.transData.transform((x, 0))[0]
+    best = None
+    for lv in levels:
+        same_side = [b for lv2, bs in placed.items() if (lv2 > 0) == (lv > 0) for b in bs]
+        probe = ax.annotate(
+            text,
+            xy=(x, lv),
+            ha="center",
+            va="bottom" if lv > 0 else "top",
+            fontsize=6.8,
+            bbox=LABEL_BOX,
+        )
+        width = probe.get_window_extent(renderer).width
+        probe.remove()
+        for factor in (0.0, 0.6, -0.6, 1.1, -1.1):
+            cx = px + factor * width
+            cx = min(max(cx, axbox.x0 + width / 2 + 2), axbox.x1 - width / 2 - 2)
+            xt = to_data.transform((cx, 0))[0]
+            ann = ax.annotate(
+                text,
+                xy=(x, 0),
+                xytext=(xt, lv),
+                textcoords="data",
+                ha="center",
+                va="bottom" if lv > 0 else "top",
+                fontsize=6.8,
+                color="#222222",
+                annotation_clip=False,
+                bbox=LABEL_BOX,
+                zorder=4,
+            )
+            box = ann.get_window_extent(renderer)
+            grown = Bbox.from_extents(box.x0 - 24, box.y0 - 4, box.x1 + 24, box.y1 + 4)
+            overlap = sum(
+                max(0.0, min(grown.x1, b.x1) - max(grown.x0, b.x0))
+                * max(0.0, min(grown.y1, b.y1) - max(grown.y0, b.y0))
+                for b in same_side
+            )
+            inside = box.y0 >= axbox.y0 and box.y1 <= axbox.y1
+            if overlap == 0 and inside:
+                if best is not None:
+                    best[0].remove()
+                return ann, box, lv, xt
+            score = overlap + (0 if inside else 1e9)
+            if best is None or score < best[4]:
+                if best is not None:
+                    best[0].remove()
+                best = (ann, box, lv, xt, score)
+            else:
+                ann.remove()
+    return best[:4]
 
 
 def cumulative_steps(
