@@ -421,12 +421,13 @@ class CrossBorderFundingReport(BaseReport):
                 title=self.title_of(top),
             )
         )
+        n_unverified = int((grants["confidence"] == "unverified").sum())
         self.para(
             self.t(
-                "grants_text",
+                "grants_text" if n_unverified else "grants_text_none_unverified",
                 n=len(grants),
                 n_amount=len(with_amount),
-                n_unverified=int((grants["confidence"] == "unverified").sum()),
+                n_unverified=n_unverified,
             )
         )
         table = pd.DataFrame(
