@@ -210,7 +210,9 @@ class ClusterRankingsReport(BaseReport):
     # ------------------------------------------------------------------ sections
     def intro(self) -> None:
         """Title-level lede: what the ranking measures and the editions covered."""
-        self.para(self.t("intro", first=self.first, last=self.last))
+        vc = self.ranks.loc[self.ranks["vc_deals_share_pct"].notna(), "edition"]
+        vc_first = int(vc.min()) if not vc.empty else self.last
+        self.para(self.t("intro", first=self.first, last=self.last, vc_first=vc_first))
 
     def rank_heading_text(self) -> str:
         """The headline: the focus cluster's latest rank against its earlier ranks."""

@@ -41,12 +41,17 @@ EVENT_TYPES = ("policy", "first_batch", "single_grant", "cumulative", "facility_
 SECTORS = ("business", "higher_education", "government")
 
 
+def _precision(iso: str) -> str:
+    """Precision of a partial ISO date (``2025`` -> year, ``2024-10`` -> month)."""
+    return {1: "year", 2: "month"}.get(len(str(iso).split("-")), "day")
+
+
 class CrossBorderFundingReport(BaseReport):
     """Cross-border research funding milestones, shared facilities and Hong Kong's R&D.
 
     Args:
         lang: ``en`` or ``zh-Hant``.
-        as_of: ISO date; milestones that may lie after it are hidden.
+        as_of: ISO date; milestones and facility figures that may lie after it are hidden.
         currency: ``RMB`` or ``HKD`` (display currency of funding amounts).
         include_unverified: Show figures that only the source article gives (flagged ‡).
         show: Display outputs (False in tests).
@@ -63,7 +68,7 @@ class CrossBorderFundingReport(BaseReport):
     def __init__(
         self,
         lang: str = "en",
-        as_of: str = "2024-12-31",
+        as_of: str = "2025-12-31",
         currency: str = "RMB",
         include_unverified: bool = True,
         show: bool = True,
@@ -93,6 +98,8 @@ class CrossBorderFundingReport(BaseReport):
     def facilities(self) -> pd.DataFrame:
         """Shared-facility figures (unverified ones dropped unless included)."""
         fac = data.load_shared_facilities()
+        ends = [fi.period_bounds(a, _precision(a))[1] for a in fac["as_of"]]
+        fac = fac.loc[[e <= dt.date.fromisoformat(self.as_of) for e in ends]]
         return fi.drop_unverified(fac, self.include_unverified)
 
     @cached_property
@@ -187,7 +194,9 @@ class CrossBorderFundingReport(BaseReport):
     # ------------------------------------------------------------------ sections
     def intro(self) -> None:
         """Title and lede."""
-        self.para(self.t("intro", as_of=i18n.fmt_date(self.as_of, "day", self.lang)))
+        all_events = fi.with_dates(data.load_crossborder_funding())
+        first = int(all_events["date_start"].dt.year.min())
+        self.para(self.t("intro", first=first, as_of=i18n.fmt_date(self.as_of, "day", self.lang)))
 
     def timeline_figure(self) -> Figure:
         """Timeline of the milestones (labels alternate above/below, never overlapping)."""
