@@ -270,6 +270,7 @@ class CrossBorderFundingReport(BaseReport):
                 "date": self.t("col_date"),
                 "reported": self.t("col_amount_reported"),
             },
+            sources=sorted({s for ids in ev["source_id"] for s in str(ids).split(";")}),
             caption=self.t("milestones_caption"),
             css_class="gba-compact",
         )
