@@ -330,7 +330,9 @@ def table(
     return _display(Output(html_table, md), show)
 
 
-def figure(fig: Any, caption_text: str = "", source: str = "", show: bool = True) -> Any:
+def figure(
+    fig: Any, caption_text: str = "", source: str = "", show: bool = True, alt: str = ""
+) -> Any:
     """Display a matplotlib Figure once (SVG via the inline formatter), then caption and source.
 
     Args:
@@ -338,6 +340,8 @@ def figure(fig: Any, caption_text: str = "", source: str = "", show: bool = True
         caption_text: Caption displayed under the chart.
         source: Source line displayed under the caption.
         show: Display them.
+        alt: Text alternative of the chart, stored in the output's metadata
+            (``{"image/svg+xml": {"alt": ...}}``) for templates that write ``<img alt>``.
 
     Returns:
         The figure (so tests can inspect its texts).
@@ -346,7 +350,8 @@ def figure(fig: Any, caption_text: str = "", source: str = "", show: bool = True
         try:
             from IPython.display import display
 
-            display(fig)
+            alt = alt or caption_text
+            display(fig, metadata={"image/svg+xml": {"alt": alt}} if alt else None)
         except ImportError:  # pragma: no cover
             pass
     if caption_text:

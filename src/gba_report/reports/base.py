@@ -163,7 +163,7 @@ class BaseReport:
         """
         self._keep(fig)
         self.cite(sources)
-        narrative.figure(fig, show=self.show)
+        narrative.figure(fig, show=self.show, alt=caption)
         self._keep(narrative.caption(caption, show=self.show))
         self._keep(narrative.source_line(sources, self.lang, show=self.show))
         legend = narrative.confidence_note(list(confidences), self.lang, show=self.show)
