@@ -35,6 +35,9 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sources_zh_hant import ZH_COLUMNS, zh_fields  # noqa: E402  (scripts/sources_zh_hant.py)
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REFERENCE = PROJECT_ROOT.parent / "shared" / "reference-data"
 
@@ -1814,7 +1817,8 @@ def build_sources(existing: list[dict[str, str]]) -> list[dict[str, str]]:
         ours.append(s | {"date_accessed": DATE_ACCESSED})
     our_ids = {s["source_id"] for s in ours}
     foreign = [r for r in existing if r["source_id"] not in our_ids]
-    return ours + foreign
+    # zh-Hant publisher/title/licence from scripts/sources_zh_hant.py (every row, ours or not)
+    return [r | zh_fields(r) for r in ours + foreign]
 
 
 # ============================================================================================
@@ -1874,6 +1878,7 @@ def meta_regions(rows: list[dict[str, str]]) -> dict:
         "latest_period": "2025",
         "date_accessed": DATE_ACCESSED,
         "licence": "Project codelist (MIT, with the project).",
+        "licence_zh_hant": "本項目代碼表，隨本項目以麻省理工學院許可證發布。",
         "sources": ["nbs-communique-2011-2023", "worldbank-wdi-gerd"],
         "columns": {
             "region_code": col("Project region code", "string"),
@@ -1900,9 +1905,9 @@ def meta_regions(rows: list[dict[str, str]]) -> dict:
         ],
         "caveats_zh_hant": [
             "貴州代碼為QN（取自「黔」），因GZ已用作廣州。",
-            "CHN及HKG為CN及HK的ISO3別名，供GII經濟體排名表使用；研發強度表只用CN及HK。",
+            "CHN及HKG為CN及HK的三字母國際標準代碼別名，供全球創新指數經濟體排名表使用；研發強度表只用CN及HK。",
             "廣東全省不標記為大灣區，只有珠三角九市屬大灣區。",
-            "台灣（TWN）因國際研發比較分開列示而列為經濟體，並不涉及任何政治地位。",
+            "台灣因國際研發比較分開列示而列為經濟體，並不涉及任何政治地位。",
         ],
     }
 
@@ -1932,6 +1937,10 @@ def meta_rd_intensity(rows: list[dict[str, str]]) -> dict:
         "licence": (
             "Mixed: World Bank WDI CC BY 4.0; NBS, C&SD and other official statistics reproduced "
             "with attribution; news-reported figures quoted with attribution."
+        ),
+        "licence_zh_hant": (
+            "混合：世界銀行世界發展指標採用知識共享署名4.0國際許可協議；國家統計局、香港政府統計處及其他官方"
+            "統計數字註明出處轉載；新聞報道的數字註明出處引用。"
         ),
         "sources": sources_of(rows) + NOTE_SOURCES["rd_intensity"],
         "columns": {
@@ -2011,28 +2020,28 @@ def meta_rd_intensity(rows: list[dict[str, str]]) -> dict:
             "Switzerland biennial); run scripts/refresh_worldbank.py for a newer vintage.",
         ],
         "caveats_zh_hant": [
-            "國家統計局首次公布的強度以首次公布的GDP計算，其後GDP修訂會令數值改變；世界銀行的中國數值略有不同"
+            "國家統計局首次公布的強度以首次公布的國內生產總值計算，其後國內生產總值修訂會令數值改變；世界銀行的中國數值略有不同"
             "（例如2013年：世銀1.998，統計局2.08）。兩者並存，切勿混成一條線。",
             "廣東2024年：國家統計局公布5,099.6億元、3.60%，廣東省公報為5,099.61億元、3.6%。"
             "文章「突破5,100億元」（C4）需更正：實際略低於5,100億元。省公報「提高0.12個百分點」意味2023年"
             "強度經第五次經濟普查修訂後約為3.48%（首次公布3.54%），該推算值不列入表內。",
             "2024年分省數據只有公報摘要提及的省市（北京、天津、上海、江蘇、浙江、安徽、山東、廣東）；"
             "天津及安徽無金額，山東無強度。",
-            "2010年分省數據取自科技統計年鑑（只有經費，未找到分省強度），列作 nbs_first_release。",
+            "2010年分省數據取自科技統計年鑑（只有經費，未找到分省強度），列作國家統計局首次公布值。",
             "2010-2023年各年分省合計與全國總數相差不超過±0.3億元（四捨五入），已由建表程式核對。",
             "香港：統計處自2018年起把研發設施的隱含使用成本計入，2018年起數據不能與2017年及以前直接比較"
             "（2017年按新基礎重編為222.13億港元）。世界銀行2017年數值（0.835）與重編數字相符，故世銀序列的"
             "斷點在2017年；統計處比率序列的斷點在2018年。",
             "未找到香港統計處2021年的比率（世界銀行為0.97）。",
-            "澳門：只有世界銀行數據（未找到澳門元金額）。有關2009年「佔GDP 0.2%」的說法（《澳門每日時報》）"
+            "澳門：只有世界銀行數據（未找到澳門元金額）。有關2009年「佔本地生產總值0.2%」的說法（《澳門每日時報》）"
             "與世界銀行0.054%不符，不予採用。",
             "英國：2014年起的數值反映英國國家統計局2022年的方法修訂（由約1.6%跳升至約2.3%）。",
             "大灣區城市數據零散。深圳2018年的1000億元為來源所稱「約1000億元」（可信度：未核實）。以下推算值"
             "不列入：深圳2020年強度（5.49減0.03）、深圳2022年（推算約1,881億元）、廣州2023年金額（推算約"
             "1,043億元）。",
-            "台灣：二手來源，GDP版本不同；2018年（TIER 3.36 / 科技部3.46）未核實；2022年（3.96）為推算值，"
+            "台灣：二手來源，國內生產總值版本不同；2018年（台灣經濟研究院3.36／科技部3.46）未核實；2022年（3.96）為推算值，"
             "不列入。",
-            "oecd_msti_rounded（2023年）數值只保留一位小數，來自二手圖表，與世界銀行三位小數數值比較時需小心。",
+            "經合組織主要科技指標（取整）2023年數值只保留一位小數，來自二手圖表，與世界銀行三位小數數值比較時需小心。",
             "世界銀行數據版本約為2025年7月，多數經濟體只到2022年。",
         ],
     }
@@ -2052,6 +2061,7 @@ def meta_hk_sector(rows: list[dict[str, str]]) -> dict:
         "latest_period": "2024",
         "date_accessed": DATE_ACCESSED,
         "licence": "C&SD official statistics reproduced with attribution; news reports quoted.",
+        "licence_zh_hant": "政府統計處官方統計數字註明出處轉載；新聞報道註明出處引用。",
         "sources": sources_of(rows) + NOTE_SOURCES["hk_gerd_by_sector"],
         "columns": {
             "region_code": col("Always HK", "string"),
@@ -2081,7 +2091,7 @@ def meta_hk_sector(rows: list[dict[str, str]]) -> dict:
             "（2017年按新基礎重編為222.13億港元）。",
             "高等教育機構的研發開支以7月至翌年6月的學年計算。",
             "2021年只有總數；2023年未找到金額（約330億港元為推算值，不列入）。",
-            "未找到2010-2014年的港元金額，請用 rd_intensity.csv 的比率。",
+            "未找到2010-2014年的港元金額，請參考「各地區研發經費及研發投入強度」數據集的比率。",
             "2019、2020及2022年各類別合計與總數相差不超過100萬港元（四捨五入）。",
         ],
     }
@@ -2106,6 +2116,7 @@ def meta_crossborder(rows: list[dict[str, str]]) -> dict:
         "latest_period": "2024-07",
         "date_accessed": DATE_ACCESSED,
         "licence": "News reports and official releases quoted with attribution.",
+        "licence_zh_hant": "新聞報道及官方公布，註明出處引用。",
         "sources": sources_of(rows),
         "columns": {
             "event_id": col("Event id, CB01... in date order", "string"),
@@ -2172,6 +2183,7 @@ def meta_shared_facilities(rows: list[dict[str, str]]) -> dict:
         "latest_period": "2025",
         "date_accessed": DATE_ACCESSED,
         "licence": "Newspaper article; figures quoted with attribution.",
+        "licence_zh_hant": "報章文章；數字註明出處引用。",
         "sources": sources_of(rows),
         "columns": {
             "facility_code": col("Facility code", "string"),
@@ -2199,10 +2211,10 @@ def meta_shared_facilities(rows: list[dict[str, str]]) -> dict:
         ],
         "caveats_zh_hant": [
             "所有數字均來自文章（可信度：未核實）。",
-            "文章未註明中國散裂中子源數字的日期，as_of 以文章年份（2025年）表示。",
+            "文章未註明中國散裂中子源數字的日期，數據日期以文章年份（2025年）表示。",
             "「超過10%的港澳用戶」字義含糊，理解為港澳用戶佔散裂中子源用戶的比例。",
             "230個團隊包括海外團隊，不只港澳。",
-            "散裂中子源二期工程（2024年7月開工，計劃2026年8月竣工，C18）列於 crossborder_funding.csv。",
+            "散裂中子源二期工程（2024年7月開工，計劃2026年8月竣工，C18）列於「科研資金跨境撥付」數據集。",
         ],
     }
 
@@ -2220,6 +2232,7 @@ def meta_targets(rows: list[dict[str, str]]) -> dict:
         "latest_period": "2025",
         "date_accessed": DATE_ACCESSED,
         "licence": "Quoted figures with attribution.",
+        "licence_zh_hant": "所引數字註明出處。",
         "sources": sources_of(rows),
         "columns": {
             "target_id": col("Unique id", "string"),
@@ -2261,6 +2274,7 @@ def meta_exchange_rates(rows: list[dict[str, str]]) -> dict:
         "latest_period": "2019-08",
         "date_accessed": DATE_ACCESSED,
         "licence": "Quoted figures with attribution.",
+        "licence_zh_hant": "所引數字註明出處。",
         "sources": sources_of(rows),
         "columns": {
             "rate_id": col("Unique id", "string"),
@@ -2300,6 +2314,7 @@ def meta_sources() -> dict:
         "latest_period": "2026-01",
         "date_accessed": DATE_ACCESSED,
         "licence": "Catalogue: MIT with the project; each source's own terms in licence_note.",
+        "licence_zh_hant": "目錄隨本項目以麻省理工學院許可證發布；各來源本身的條款見其授權說明。",
         "sources": [],
         "columns": {
             "source_id": col("Unique id (lowercase, hyphenated)", "string"),
@@ -2311,6 +2326,16 @@ def meta_sources() -> dict:
             ),
             "licence_note": col("Licence or terms of reuse", "string"),
             "note": col("What the source gives; copies and mirrors used", "string"),
+            "publisher_zh_hant": col(
+                "Publisher in Traditional Chinese (shown in the zh-Hant reports); required",
+                "string",
+            ),
+            "title_zh_hant": col(
+                "Title in Traditional Chinese (Chinese originals in Traditional characters, "
+                "English titles translated); required",
+                "string",
+            ),
+            "licence_note_zh_hant": col("licence_note in Traditional Chinese", "string"),
         },
         "caveats": [
             "Several URLs are copies or mirrors of official releases (noted per row); official "
@@ -2319,7 +2344,7 @@ def meta_sources() -> dict:
         ],
         "caveats_zh_hant": [
             "部分網址為官方公布的轉載或鏡像（逐行註明）。",
-            "date_accessed 為本項目整理日期，並非每個網頁的實際查閱日期。",
+            "各來源的整理日期為本項目整理數據的日期，並非每個網頁的實際查閱日期。",
         ],
     }
 
@@ -2394,7 +2419,16 @@ COLUMNS = {
         "claim_id",
         "note",
     ],
-    "sources": ["source_id", "publisher", "title", "url", "date_accessed", "licence_note", "note"],
+    "sources": [
+        "source_id",
+        "publisher",
+        "title",
+        "url",
+        "date_accessed",
+        "licence_note",
+        "note",
+        *ZH_COLUMNS,
+    ],
     "targets": [
         "target_id",
         "region_code",

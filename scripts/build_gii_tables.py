@@ -16,7 +16,11 @@ from __future__ import annotations
 import argparse
 import csv
 import re
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sources_zh_hant import zh_fields  # noqa: E402  (scripts/sources_zh_hant.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -637,6 +641,7 @@ def sources_rows(used: set[str]) -> list[dict]:
                 "note": "Read by the compiler of ../shared/reference-data at an earlier, unrecorded date; compiled for this project on 2026-11-29",
             }
         )
+        rows[-1].update(zh_fields(rows[-1]))  # publisher/title/licence in zh-Hant
     return rows
 
 

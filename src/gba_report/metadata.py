@@ -22,6 +22,9 @@ REQUIRED_KEYS = (
     "licence",
     "sources",
     "columns",
+    # the zh-Hant reports show these (narrative.sources_section)
+    "title_zh_hant",
+    "licence_zh_hant",
 )
 #: Keys every column entry must have.
 COLUMN_KEYS = ("description", "unit", "type")

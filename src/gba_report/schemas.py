@@ -109,6 +109,10 @@ TABLES: dict[str, Table] = {
             Col("date_accessed", "date", required=True, pattern=ISO_DATE),
             Col("licence_note"),
             Col("note"),
+            # zh-Hant renderings shown by the zh-Hant reports (scripts/sources_zh_hant.py)
+            Col("publisher_zh_hant", required=True),
+            Col("title_zh_hant", required=True),
+            Col("licence_note_zh_hant"),
         ),
         keys=(("source_id",),),
     ),
