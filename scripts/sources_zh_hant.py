@@ -81,7 +81,7 @@ SOURCES_ZH_HANT: dict[str, tuple[str, str]] = {
     "hksar-pr-2022": ("香港特區政府新聞公報（鏡像）", "2022年創新活動統計數字（2023年12月21日）"),
     "xinhua-hk-2022": ("新華社", "香港2022年研發開支301.38億港元，佔本地生產總值1.07%"),
     "xinhua-hk-2018": ("新華社", "香港2018年研發開支首次公布（2019年12月23日）"),
-    "hkcna-2024": ("香港中通社", "報道政府統計處《2024年香港創新活動統計》（2025年12月23日）"),
+    "hkcna-2024": ("香港中通社", "報道政府統計處〈2024年香港創新活動統計〉（2025年12月23日）"),
     "chinanews-hk-2024": ("中國新聞網", "報道香港2024年創新活動統計（2025年12月23日）"),
     "worldbank-wdi-gerd": (
         "世界銀行（數據來自聯合國教科文組織統計研究所）",
@@ -329,21 +329,21 @@ SOURCES_ZH_HANT: dict[str, tuple[str, str]] = {
 
 #: English licence_note -> Traditional Chinese.
 LICENCE_NOTES_ZH_HANT: dict[str, str] = {
-    "Official statistics; figures reproduced with attribution.": "官方統計數字；註明出處轉載數字。",
+    "Official statistics; figures reproduced with attribution.": "官方統計數字，註明出處轉載。",
     "Copy/mirror of an official release; only the quoted figures are used, with attribution.": (
-        "官方公布的轉載或鏡像；只採用所引數字，並註明出處。"
+        "官方公布的轉載或鏡像，只採用所引數字並註明出處。"
     ),
     "News report; only the quoted figures are used, with attribution.": (
-        "新聞報道；只採用所引數字，並註明出處。"
+        "新聞報道，只採用所引數字並註明出處。"
     ),
     "CC BY 4.0 (World Bank open data terms).": "知識共享署名4.0國際許可協議（世界銀行開放數據條款）。",
     "CC BY 4.0 (Our World in Data).": "知識共享署名4.0國際許可協議（「用數據看世界」網站）。",
-    "Quoted figures only, with attribution.": "只採用所引數字，並註明出處。",
+    "Quoted figures only, with attribution.": "只採用所引數字並註明出處。",
     "Newspaper article; only quoted figures are used, with attribution.": (
-        "報章文章；只採用所引數字，並註明出處。"
+        "報章文章，只採用所引數字並註明出處。"
     ),
     "Figures (facts) cited with attribution; page text not reproduced": (
-        "數字（事實）註明出處引用；不轉載網頁文字。"
+        "數字（事實）註明出處引用，不轉載網頁文字。"
     ),
 }
 

@@ -10,6 +10,7 @@ API:
 - ``para(text)``: a paragraph; ``**bold**`` is allowed (escaped otherwise).
 - ``bullets(items)``: a bulleted list.
 - ``caption(text)``: a figure/table caption (``<p class="gba-caption">``).
+- ``html_block(markup, markdown)``: trusted package-made HTML with its text rendering.
 - ``source_text(names_or_ids, lang)`` -> ``str``; ``source_line(names_or_ids, lang)`` displays
   it (``Source: publisher, title; ...`` / ``資料來源：...``). Accepts dataset names (their
   sidecar ``sources``) or ``source_id`` values from ``data/sources.csv`` (``;``-joined allowed).
@@ -156,6 +157,17 @@ def raw_html(markup: str, show: bool = True) -> Output:
     return _display(Output(markup, ""), show)
 
 
+def html_block(markup: str, markdown: str, show: bool = True) -> Output:
+    """Display trusted HTML produced by the package together with its plain-text rendering.
+
+    Args:
+        markup: The HTML (already escaped where it holds data).
+        markdown: Its Markdown / plain-text rendering (what tests and text readers see).
+        show: Display it.
+    """
+    return _display(Output(markup, markdown), show)
+
+
 def styles(show: bool = True) -> Output:
     """Display the report-block stylesheet (``report_styles.css``) as a ``<style>`` element.
 
@@ -201,6 +213,40 @@ def _resolve_source_ids(names_or_ids: str | Iterable[str]) -> list[str]:
     return ids
 
 
+def _localised(row: Mapping[str, Any] | pd.Series, column: str, lang: str) -> str:
+    """Return ``row[column]``, or its ``<column>_zh_hant`` value in zh-Hant when it has one."""
+    for key in (f"{column}_zh_hant", column) if lang != "en" else (column,):
+        value = row.get(key, "")
+        if value is not None and not (isinstance(value, float) and pd.isna(value)):
+            text = str(value).strip()
+            if text:
+                return text
+    return ""
+
+
+def _source_entry(publisher: str, title: str, lang: str, markup: bool = False) -> str:
+    """Return "publisher, title" in ``lang`` (``出版者《標題》`` in zh-Hant).
+
+    With ``markup`` the values are HTML-escaped and the title marked up as the locale says.
+    """
+    if markup:
+        publisher, title = _inline(publisher), _inline(title)
+    if not (publisher and title):
+        return publisher or title
+    key = "common.source_entry_html" if markup else "common.source_entry"
+    return i18n.tr(lang, key, publisher=publisher, title=title)
+
+
+def source_ids(names_or_ids: str | Iterable[str]) -> list[str]:
+    """Return the ``source_id`` values behind dataset names and/or source ids, each once.
+
+    Args:
+        names_or_ids: Dataset names (their sidecar ``sources``) and/or ``source_id`` values
+            (``;``-joined ids allowed).
+    """
+    return _resolve_source_ids(names_or_ids)
+
+
 def source_text(names_or_ids: str | Iterable[str], lang: str, detail: bool = False) -> str:
     """Return the source line for datasets or source ids.
 
@@ -220,17 +266,17 @@ def source_text(names_or_ids: str | Iterable[str], lang: str, detail: bool = Fal
     for sid in ids:
         if sid in catalogue.index:
             row = catalogue.loc[sid]
-            publisher = str(row.get("publisher", "") or "").strip()
-            title = str(row.get("title", "") or "").strip()
-            text = ", ".join(p for p in (publisher, title) if p) if detail else publisher
+            publisher = _localised(row, "publisher", lang)
+            title = _localised(row, "title", lang)
+            text = _source_entry(publisher, title, lang) if detail else publisher
             text = text or sid
         else:
             text = sid
         if text not in parts:
             parts.append(text)
     key = "common.source_prefix" if len(parts) == 1 else "common.sources_prefix"
-    sep = "; " if lang == "en" else "；"
-    colon = ": " if lang == "en" else "："
+    sep = i18n.tr(lang, "common.list_separator")
+    colon = i18n.tr(lang, "common.label_colon")
     return f"{i18n.tr(lang, key)}{colon}{sep.join(parts)}"
 
 
@@ -442,6 +488,9 @@ def sources_section(
     from gba_report import data
 
     used = None if used_sources is None else set(_resolve_source_ids(list(used_sources)))
+    sep = _inline(i18n.tr(lang, "common.list_separator"))
+    colon = _inline(i18n.tr(lang, "common.label_colon"))
+    end = _inline(i18n.tr(lang, "common.sentence_end"))
     days = max_data_age_days if max_data_age_days is not None else globals()["max_data_age_days"]()
     catalogue = _sources_frame()
     parts = [
@@ -485,7 +534,7 @@ def sources_section(
         md.append(f"### {title}")
         parts.append(
             '<p class="gba-meta">'
-            + (f"<strong>{_inline(title)}</strong>: " if compact else "")
+            + (f"<strong>{_inline(title)}</strong>{colon}" if compact else "")
             + _inline(
                 i18n.tr(
                     lang,
@@ -495,9 +544,9 @@ def sources_section(
                 )
             )
             + (
-                f"; {_inline(i18n.tr(lang, 'common.licence_label'))}: "
-                f"{_inline(meta.get('licence', ''))}"
-                if meta.get("licence")
+                f"{sep}{_inline(i18n.tr(lang, 'common.licence_label'))}{colon}"
+                f"{_inline(_localised(meta, 'licence', lang))}"
+                if _localised(meta, "licence", lang)
                 else ""
             )
             + "</p>"
@@ -527,25 +576,24 @@ def sources_section(
             if url.startswith("http")
             else (f" {_inline(url)}" if url else "")
         )
-        date = str(row.get("date_accessed", "") or "")
-        when = "; " + _inline(i18n.tr(lang, "common.accessed_label", date=date)) if date else ""
-        licence = str(row.get("licence_note", "") or "")
-        lic = f"; {_inline(licence)}" if licence else ""
+        date = _localised(row, "date_accessed", lang)
+        if date and lang != "en":
+            date = i18n.fmt_date(date, "day", lang)
+        when = sep + _inline(i18n.tr(lang, "common.accessed_label", date=date)) if date else ""
+        licence = _localised(row, "licence_note", lang)
+        lic = f"{sep}{_inline(licence.rstrip('.。'))}" if licence else ""
+        publisher = _localised(row, "publisher", lang)
+        title = _localised(row, "title", lang)
+        entry = _source_entry(publisher, title, lang, markup=True)
         if compact:
-            items.append(
-                f"{_inline(row.get('publisher', ''))}, <em>{_inline(row.get('title', ''))}</em>"
-                f"{link}"
-            )
+            items.append(f"{entry}{link}")
         else:
-            items.append(
-                f"<li>{_inline(row.get('publisher', ''))}, <em>{_inline(row.get('title', ''))}"
-                f"</em>.{link}{when}{lic}</li>"
-            )
-        md.append(f"- {row.get('publisher', '')}, {row.get('title', '')}. {url}")
+            items.append(f"<li>{entry}{end + link if link else ''}{when}{lic}{end}</li>")
+        md.append(f"- {_source_entry(publisher, title, lang)}{end + ' ' + url if url else end}")
     if items:
         parts.append(f"<h3>{_inline(i18n.tr(lang, 'common.sources_list_heading'))}</h3>")
         if compact:
-            parts.append('<p class="gba-sources-compact">' + "; ".join(items) + ".</p>")
+            parts.append('<p class="gba-sources-compact">' + sep.join(items) + f"{end}</p>")
         else:
             parts.append('<ul class="gba-sources">' + "".join(items) + "</ul>")
     out = Output(
