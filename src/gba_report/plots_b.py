@@ -9,6 +9,8 @@ language or the length of a name.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 import matplotlib as mpl
@@ -196,6 +198,66 @@ def _end_labels(
             annotation_clip=False,
             arrowprops={"arrowstyle": "-", "color": "#CCCCCC", "lw": 0.5},
         )
+
+
+#: Characters that must not start a line (closing punctuation) or end one (opening).
+_NO_LINE_START = set("，。、；：？！）」』》〉】,.;:?!)%‡†")
+_NO_LINE_END = set("（「『《〈【(")
+_TOKEN = re.compile(r"[0-9][0-9,.]*%?|[A-Za-z$][A-Za-z0-9$&'’.\-]*|\s+|.", re.S)
+
+
+def _cells(token: str) -> int:
+    """Display width of a token: CJK and full-width characters count two cells."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in token)
+
+
+def wrap_label(text: str, width: int) -> str:
+    """Wrap a label into balanced lines of about ``width`` display cells.
+
+    Never breaks inside a number or a Latin word, never starts a line with closing
+    punctuation (or a † / ‡ mark) nor ends one with opening punctuation, and balances the
+    lines so that no line is a lone character or two.
+
+    Args:
+        text: The label (English or Traditional Chinese).
+        width: Wanted line width in display cells (a CJK character is two cells).
+
+    Returns:
+        The label with a newline between lines.
+    """
+    tokens = [t for t in _TOKEN.findall(str(text)) if t]
+    # glue punctuation and marks to their neighbours so they move together
+    units: list[str] = []
+    for tok in tokens:
+        if units and (tok[0] in _NO_LINE_START or units[-1][-1] in _NO_LINE_END):
+            units[-1] += tok
+        else:
+            units.append(tok)
+    total = sum(_cells(u) for u in units)
+    if total <= width:
+        return str(text).strip()
+    n_lines = -(-total // width)
+    target = -(-total // n_lines)
+
+    def fill(limit: int) -> list[str]:
+        lines, cur = [], ""
+        for unit in units:
+            if cur and _cells(cur + unit.rstrip()) > limit and cur.strip():
+                lines.append(cur.rstrip())
+                cur = unit.lstrip()
+            else:
+                cur += unit
+        if cur.strip():
+            lines.append(cur.rstrip())
+        return lines
+
+    lines = fill(target)
+    # widen a little until the lines fit in n_lines (balanced, no orphan line)
+    limit = target
+    while len(lines) > n_lines and limit < width + 6:
+        limit += 1
+        lines = fill(limit)
+    return "\n".join(line.strip() for line in lines)
 
 
 # --------------------------------------------------------------------------- cluster ranks
@@ -585,8 +647,6 @@ def timeline(
     Returns:
         The figure.
     """
-    import textwrap
-
     fig = plots.new_figure(5.4)
     ax = fig.axes[0]
     type_colors = dict(
@@ -617,9 +677,7 @@ def timeline(
         x = mpl.dates.date2num(row["date_mid"])
         flagged = bool(row[flag_col])
         color = type_colors.get(row[type_col], "#333333")
-        is_cjk = any(ord(ch) > 0x2E80 for ch in str(row[label_col]))
-        width = max(6, wrap // 2 + 1) if is_cjk else wrap
-        text = "\n".join(textwrap.wrap(str(row[label_col]), width=width)) or str(row[label_col])
+        text = wrap_label(str(row[label_col]), wrap)
         chosen = _place_timeline_label(ax, renderer, text, x, levels, placed)
         ann, box, lv, xt = chosen
         placed[lv].append(box)

@@ -270,3 +270,32 @@ def test_annotated_editions_only_inside_window():
     meth = pd.DataFrame({"edition": [2017, 2018, 2020, 2024, 2025], "change_code": list("abcde")})
     assert ci.annotated_editions(meth, 2017, 2025) == [2018, 2020, 2025]
     assert ci.annotated_editions(meth, 2019, 2024) == [2020]
+
+
+# ------------------------------------------------------------------------- label wrapping
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("向香港科技大學撥付316.96萬元（文章數字）‡", "316.96萬元"),
+        ("5.6億元大灣區其他城市科研資金過境到香港（文章數字）‡", "5.6億元"),
+        ("RMB 3.1696 m to HKUST (article figure) ‡", "3.1696"),
+    ],
+)
+def test_wrap_label_never_breaks_numbers_or_strands_marks(text, kept):
+    from gba_report.plots_b import wrap_label
+
+    wrapped = wrap_label(text, 22)
+    lines = wrapped.split("\n")
+    assert any(kept in line for line in lines)
+    assert wrapped.replace("\n", "").replace(" ", "") == text.replace(" ", "")
+    for line in lines[1:]:
+        assert line[0] not in "，。、）」》‡†"  # no line starts with closing punctuation/mark
+    assert min(len(line) for line in lines) >= 3  # balanced: no orphan character
+
+
+def test_wrap_label_keeps_short_labels_on_one_line():
+    from gba_report.plots_b import wrap_label
+
+    assert wrap_label("Central S&T funds", 22) == "Central S&T funds"
