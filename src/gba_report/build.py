@@ -767,7 +767,9 @@ class Builder:
     def execute(self) -> None:
         """Run every job that is not fully cached, ``--jobs`` at a time.
 
-        PDFs are printed as the HTML of each job becomes ready (one browser, own thread).
+        PDFs are printed by one browser (in its own thread) once no kernel is running any
+        more: Chromium printing a chart-heavy report takes as much memory as two kernels, and
+        keeping the phases apart keeps the build's peak memory well under 1.5 GiB.
         """
         pending = []
         steps = 2 if "pdf" in self.formats else 1
@@ -775,6 +777,7 @@ class Builder:
         events: queue.Queue = queue.Queue()
         self._events = events
         self._pdf_outstanding: set[str] = set()
+        self._to_print: list[Job] = []
         for job in self.jobs:
             if job.exec_cached and job.html_cached:
                 t0 = time.monotonic()
@@ -787,7 +790,7 @@ class Builder:
                 pending.append(job)
         running: list[Job] = []
         failed = False
-        while pending or running or self._pdf_outstanding:
+        while pending or running or self._pdf_outstanding or self._to_print:
             while pending and len(running) < self.n_jobs:
                 job = pending.pop(0)
                 self._start_worker(job, events)
@@ -805,6 +808,11 @@ class Builder:
                         self.progress.stage(job.stem, f"done in {job.duration_s:.1f} s", advance=1)
                         if not failed:
                             self._after_html(job)
+            if not pending and not running and self._to_print:
+                if failed:
+                    self._to_print.clear()
+                else:
+                    self._print_queued()
             with contextlib.suppress(queue.Empty):
                 while True:
                     event = events.get(timeout=0.05)
@@ -845,15 +853,24 @@ class Builder:
             _atomic_copy(cached, target)
             self.progress.stage(job.stem, "pdf (cached)", advance=1)
             return
+        self._to_print.append(job)
+        self.progress.stage(job.stem, "waiting to print")
+
+    def _print_queued(self) -> None:
+        """Hand every HTML waiting for its PDF to the print thread (started on first use)."""
+        from gba_report import pdf
+
         if self.printer is None:
             events = self._events
             self.printer = pdf.PrintService(
                 self.chromium, lambda token, error: events.put(("pdf", token, error))
             )
             self.printer.start()
-        self._pdf_outstanding.add(job.stem)
-        self.progress.stage(job.stem, "pdf")
-        self.printer.submit(job, job.html_file, target)
+        for job in self._to_print:
+            self._pdf_outstanding.add(job.stem)
+            self.progress.stage(job.stem, "pdf")
+            self.printer.submit(job, job.html_file, self.tmp / f"{job.stem}.pdf")
+        self._to_print = []
 
     def kill_workers(self) -> None:
         """Stop every running worker and its kernel."""

@@ -91,6 +91,13 @@ def find_chromium() -> str:
     )
 
 
+def _local_only(route: Any) -> None:
+    if route.request.url.startswith(("file:", "data:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
 class PdfPrinter:
     """One headless Chromium that prints any number of HTML files to A4 PDF.
 
@@ -102,7 +109,6 @@ class PdfPrinter:
         self.timeout_ms = timeout_s * 1000
         self._pw: Any = None
         self._browser: Any = None
-        self._page: Any = None
         self.version: str | None = None
 
     def _start(self) -> None:
@@ -123,21 +129,16 @@ class PdfPrinter:
         """
         if self._browser is None:
             self._start()
-        page = self._browser.new_page()
+        # A fresh context per file: its renderer exits when the context closes, so memory
+        # does not pile up across reports (the peak is one report, not all of them).
+        context = self._browser.new_context()
         try:
-            # Reports are self-contained: refuse every request that is not the file itself
-            # or inline data, so a stray reference can never reach the network.
-            page.route(
-                "**/*",
-                lambda route: (
-                    route.continue_()
-                    if route.request.url.startswith(("file:", "data:"))
-                    else route.abort()
-                ),
-            )
-            page.goto(
-                Path(html_file).resolve().as_uri(), wait_until="load", timeout=self.timeout_ms
-            )
+            page = context.new_page()
+            # Reports are self-contained: refuse every request that is not a local file or
+            # inline data, so a stray reference can never reach the network.
+            page.route("**/*", _local_only)
+            url = Path(html_file).resolve().as_uri()
+            page.goto(url, wait_until="load", timeout=self.timeout_ms)
             page.evaluate("document.fonts.ready.then(() => true)")
             page.pdf(
                 path=str(pdf_file),
@@ -149,16 +150,14 @@ class PdfPrinter:
                 footer_template=FOOTER_TEMPLATE,
                 margin={"top": "18mm", "bottom": "20mm", "left": "15mm", "right": "15mm"},
             )
-        except Exception:
-            self._page = None  # start from a fresh page after any error
+        finally:
             with contextlib.suppress(Exception):
-                page.close()
-            raise
+                context.close()
 
     def close(self) -> None:
         """Close the browser (safe to call more than once)."""
         browser, pw = self._browser, self._pw
-        self._browser = self._pw = self._page = None
+        self._browser = self._pw = None
         try:
             if browser is not None:
                 browser.close()
