@@ -38,6 +38,10 @@ from matplotlib.figure import Figure
 WIDTH_IN = 6.3
 #: Default chart height in inches.
 HEIGHT_IN = 3.6
+#: Size (width, height) in inches of a chart in the executive brief: half the text width
+#: (two charts side by side) or the full width, and short.
+BRIEF_HALF_IN = (3.45, 2.45)
+BRIEF_FULL_IN = (WIDTH_IN, 3.5)
 
 FONT_STACK = ["Noto Sans CJK TC", "DejaVu Sans"]
 
@@ -242,6 +246,7 @@ def line_with_labels(
     hline: tuple[float, str] | None = None,
     height: float = HEIGHT_IN,
     markers: bool = True,
+    width: float = WIDTH_IN,
 ) -> Figure:
     """Lines per group with end labels placed without overlap.
 
@@ -260,11 +265,12 @@ def line_with_labels(
         hline: ``(value, label)`` reference line (e.g. a target).
         height: Figure height in inches.
         markers: Draw a small marker at each observation.
+        width: Figure width in inches (default: the full text width).
 
     Returns:
         The figure.
     """
-    fig = new_figure(height)
+    fig = new_figure(height, width=width)
     ax = fig.axes[0]
     highlight = set(highlight)
     ends: list[tuple[str, float, float]] = []

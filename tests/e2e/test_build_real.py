@@ -50,7 +50,10 @@ def test_real_reports_build_in_both_languages(tmp_path):
             assert f'<html lang="{lang}">' in html
             assert not re.search(r'<script[^>]+src=["\']?(https?:)?//', html)
             pdf = latest / f"{name}.{lang}.pdf"
-            for page in PdfReader(pdf).pages:
+            pages = PdfReader(pdf).pages
+            if name == "summary":  # an executive brief: about two A4 pages, three at most
+                assert len(pages) <= 3, (lang, len(pages))
+            for page in pages:
                 assert abs(float(page.mediabox.width) - 595) <= 1
                 assert abs(float(page.mediabox.height) - 842) <= 1
             text = subprocess.run(

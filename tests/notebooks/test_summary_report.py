@@ -2,7 +2,7 @@
 
 import pytest
 
-from gba_report.reports.summary import SummaryReport
+from gba_report.reports.summary import SummaryReport, first_sentence
 
 SECTIONS = (
     "intro",
@@ -87,3 +87,62 @@ def test_zh_hant_headings_charts_and_tables_have_no_english(
 def test_unknown_claim_status_is_refused():
     with pytest.raises(ValueError):
         SummaryReport(lang="en", claim_status=["maybe"], show=False)
+
+
+def test_key_figures_are_boxes_with_confidence_marks(en, zh):
+    for report in (en, zh):
+        grid = next(o for o in report.outputs if "gba-kf-grid" in getattr(o, "html", ""))
+        assert grid.html.count('class="gba-kf"') == 4  # three analyses + the claims check
+        assert '<sup class="gba-mark">' in grid.html  # secondary figures are marked
+        assert "gba-status-corrected" in grid.html
+    grid = next(o for o in en.outputs if "gba-kf-grid" in getattr(o, "html", ""))
+    assert "3.60%" in grid.html and "RMB 509.96 bn" in grid.html
+
+
+def test_chart_source_lines_are_short_and_name_the_main_publisher_first(en, zh):
+    lines = [o.html for o in en.outputs if "gba-chart-notes" in getattr(o, "html", "")]
+    assert len(lines) == 4  # three charts + the claims table
+    bump = next(h for h in lines if "GII edition" in h)
+    assert "Sources: WIPO;" in bump and "more (see Sources at the end)" in bump
+    for report in (en, zh):
+        for out in report.outputs:
+            if "gba-chart-notes" in getattr(out, "html", ""):
+                source = out.markdown.split("\n\n")[-1]
+                assert len(source) < 260, source
+
+
+def test_claims_table_is_compact_and_never_alters_figures(en, zh):
+    table = next(o for o in en.outputs if "gba-claims" in getattr(o, "html", ""))
+    # first sentence shown, the whole finding kept as the tooltip
+    assert "WIPO&#x27;s GII 2025 ranks Shenzhen–Hong Kong–Guangzhou 1st" in table.html
+    assert "The cluster had been 2nd in every edition" not in table.markdown
+    assert "Prof. Qian Peiyuan" in table.markdown  # no cut after an abbreviation
+    zh_table = next(o for o in zh.outputs if "gba-claims" in getattr(o, "html", ""))
+    assert "5,099.61億元" in zh_table.markdown
+
+
+def test_brief_sources_are_one_paragraph_pointing_to_the_full_reports(en, zh):
+    assert "Sources" in en.headings()
+    text = " ".join(en.texts())
+    assert "“Caveats and sources”" in text
+    assert "Publishers of the figures shown" in text
+    assert "資料來源" in zh.headings()
+    assert "「注意事項與資料來源」" in " ".join(zh.texts())
+    for report in (en, zh):
+        section = next(o for o in report.outputs if "gba-sources-compact" in getattr(o, "html", ""))
+        assert "<ul" not in section.html and "<h3" not in section.html
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "first"),
+    [
+        ("One. Two.", "en", "One."),
+        ("Gives 3.6% (+0.12 pp). Then more.", "en", "Gives 3.6% (+0.12 pp)."),
+        ("SCMP: went to Prof. Qian at HKUST. More.", "en", "SCMP: went to Prof. Qian at HKUST."),
+        ("A (6 Nov. Year unknown) b. C.", "en", "A (6 Nov. Year unknown) b."),
+        ("Only one sentence", "en", "Only one sentence"),
+        ("甲（乙。丙）丁。戊。", "zh-Hant", "甲（乙。丙）丁。"),
+    ],
+)
+def test_first_sentence(text, lang, first):
+    assert first_sentence(text, lang) == first

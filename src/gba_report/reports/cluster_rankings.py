@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gba_report import data, i18n, plots_b
+from gba_report import data, i18n, plots, plots_b
 from gba_report.reports import cluster_indicators as ci
 from gba_report.reports.base import BaseReport
 
@@ -679,9 +679,15 @@ class ClusterRankingsReport(BaseReport):
             )
         return points
 
-    def summary_chart(self) -> Figure:
-        """Display the bump chart with caption and source (for the summary); return it."""
+    def summary_chart(self, compact: bool = False) -> Figure:
+        """Display the bump chart with caption and source (for the summary); return it.
+
+        Args:
+            compact: Full text width but short (for the two-page brief).
+        """
         fig = self.bump_figure()
+        if compact:
+            fig.set_size_inches(*plots.BRIEF_FULL_IN)
         highlight = self.highlight or [self.focus]
         frame = ci.bump_frame(self.ranks, self.first, self.last, self.top_n, highlight)
         return self.figure(

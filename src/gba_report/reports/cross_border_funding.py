@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gba_report import data, i18n, plots_b
+from gba_report import data, i18n, plots, plots_b
 from gba_report.reports import funding_indicators as fi
 from gba_report.reports.base import BaseReport
 
@@ -651,11 +651,17 @@ class CrossBorderFundingReport(BaseReport):
                 )
         return points
 
-    def summary_chart(self) -> Figure | None:
-        """Display the cumulative chart with caption and source (for the summary); return it."""
+    def summary_chart(self, compact: bool = False) -> Figure | None:
+        """Display the cumulative chart with caption and source (for the summary); return it.
+
+        Args:
+            compact: Half the text width and short (two charts side by side in the brief).
+        """
         fig = self.cumulative_figure()
         if fig is None:
             return None
+        if compact:
+            fig.set_size_inches(*plots.BRIEF_HALF_IN)
         series = self.cumulative_series
         return self.figure(
             fig,

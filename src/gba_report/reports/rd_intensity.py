@@ -838,8 +838,12 @@ class RDIntensityReport(BaseReport):
             )
         return points
 
-    def summary_chart(self) -> Figure | None:
-        """Compact intensity-over-time chart for the executive brief (focus, China, HK, MO)."""
+    def summary_chart(self, compact: bool = False) -> Figure | None:
+        """Compact intensity-over-time chart for the executive brief (focus, China, HK, MO).
+
+        Args:
+            compact: Half the text width and short (two charts side by side in the brief).
+        """
         codes = [self.focus, NATIONAL, "HK", "MO"]
         codes = list(dict.fromkeys(c for c in codes if c in self.region_types))
         df = self._frame_for(codes)
@@ -854,7 +858,8 @@ class RDIntensityReport(BaseReport):
             highlight=[self.focus],
             break_col="is_series_break",
             ylabel=self.t("axis_intensity"),
-            height=2.7,
+            height=plots.BRIEF_HALF_IN[1] if compact else 2.7,
+            width=plots.BRIEF_HALF_IN[0] if compact else plots.WIDTH_IN,
         )
         caption = self.t("over_time_caption", series=self._series_caption([df]))
         self.figure(fig, caption, sorted(set(df["source_id"])), df["confidence"])
