@@ -114,7 +114,7 @@ def test_chart_source_lines_are_short_and_name_the_main_publisher_first(en, zh):
 def test_claims_table_is_compact_and_never_alters_figures(en, zh):
     table = next(o for o in en.outputs if "gba-claims" in getattr(o, "html", ""))
     # first sentence shown, the whole finding kept as the tooltip
-    assert "WIPO&#x27;s GII 2025 ranks Shenzhen–Hong Kong–Guangzhou 1st" in table.html
+    assert "WIPO's GII 2025 ranks Shenzhen–Hong Kong–Guangzhou 1st" in table.html
     assert "The cluster had been 2nd in every edition" not in table.markdown
     assert "Prof. Qian Peiyuan" in table.markdown  # no cut after an abbreviation
     zh_table = next(o for o in zh.outputs if "gba-claims" in getattr(o, "html", ""))

@@ -120,9 +120,9 @@ class SummaryReport(BaseReport):
             mark = i18n.confidence_mark(conf) if conf != "verified" else ""
             sup = f'<sup class="gba-mark">{mark}</sup>' if mark else ""
             cls = "gba-kf-lead" if i == 0 else "gba-kf-more"
-            lines.append(f'<p class="{cls}">{html.escape(_sentence(point, self.lang))}{sup}</p>')
+            lines.append(f'<p class="{cls}">{_text(_sentence(point, self.lang))}{sup}</p>')
         return (
-            f'<div class="gba-kf"><p class="gba-kf-title">{html.escape(title)}</p>'
+            f'<div class="gba-kf"><p class="gba-kf-title">{_text(title)}</p>'
             + "".join(lines)
             + "</div>"
         )
@@ -147,18 +147,18 @@ class SummaryReport(BaseReport):
         claims = self._claims_sentence(self.claim_counts)
         counts = "".join(
             f'<span class="gba-status gba-status-{s}">'
-            f"{html.escape(self.t(f'kf_count.{s}', n=i18n.fmt_int(n, self.lang)))}</span>"
+            f"{_text(self.t(f'kf_count.{s}', n=i18n.fmt_int(n, self.lang)))}</span>"
             for s, n in self.claim_counts.items()
         )
         boxes.append(
-            f'<div class="gba-kf"><p class="gba-kf-title">{html.escape(self.t("box.claims"))}</p>'
+            f'<div class="gba-kf"><p class="gba-kf-title">{_text(self.t("box.claims"))}</p>'
             f'<p class="gba-kf-lead gba-kf-counts">{counts}</p>'
-            f'<p class="gba-kf-more">{html.escape(_sentence(claims, self.lang))}</p></div>'
+            f'<p class="gba-kf-more">{_text(_sentence(claims, self.lang))}</p></div>'
         )
         md.append(f"- {_sentence(claims, self.lang)}")
         legend = ""
         if set(confs) - {"verified"}:
-            legend = f'<p class="gba-note">{html.escape(self.c("marks_legend"))}</p>'
+            legend = f'<p class="gba-note">{_text(self.c("marks_legend"))}</p>'
         self._keep(
             narrative.html_block(
                 f'<div class="gba-kf-grid">{"".join(boxes)}</div>{legend}',
@@ -190,8 +190,8 @@ class SummaryReport(BaseReport):
         cls = "gba-chart-notes gba-pair-notes" if pair else "gba-chart-notes"
         self._keep(
             narrative.html_block(
-                f'<div class="{cls}"><p class="gba-caption">{html.escape(caption)}</p>'
-                f'<p class="gba-source">{html.escape(line)}</p></div>',
+                f'<div class="{cls}"><p class="gba-caption">{_text(caption)}</p>'
+                f'<p class="gba-source">{_text(line)}</p></div>',
                 f"{caption}\n\n{line}",
                 show=self.show,
             )
@@ -307,13 +307,12 @@ class SummaryReport(BaseReport):
                 "claim": frame["claim_en"] if en else frame["wording_zh_hant"],
                 "value": frame["claimed_value"],
                 "status": [
-                    f'<span class="gba-status gba-status-{s}">'
-                    f"{html.escape(self.t(f'status.{s}'))}</span>"
+                    f'<span class="gba-status gba-status-{s}">{_text(self.t(f"status.{s}"))}</span>'
                     for s in frame["status"]
                 ],
                 "finding": [
                     f'<span title="{html.escape(str(full))}">'
-                    f"{html.escape(first_sentence(str(full), self.lang))}</span>"
+                    f"{_text(first_sentence(str(full), self.lang))}</span>"
                     for full in findings
                 ],
                 "confidence": frame["confidence"],
@@ -342,8 +341,8 @@ class SummaryReport(BaseReport):
         self._keep(
             narrative.html_block(
                 f'<div class="gba-chart-notes"><p class="gba-caption">'
-                f"{html.escape(self.t('claims_caption'))}</p>"
-                f'<p class="gba-source">{html.escape(line)}</p></div>',
+                f"{_text(self.t('claims_caption'))}</p>"
+                f'<p class="gba-source">{_text(line)}</p></div>',
                 f"{self.t('claims_caption')}\n\n{line}",
                 show=self.show,
             )
@@ -384,10 +383,10 @@ class SummaryReport(BaseReport):
         self.heading(heading)
         self._keep(
             narrative.html_block(
-                f'<p class="gba-sources-compact">{html.escape(pointer)} '
-                f"{html.escape(self.c('generated_note'))} {html.escape(fresh)}</p>"
-                f'<p class="gba-sources-compact"><strong>{html.escape(listed)}</strong>'
-                f"{colon}{html.escape(pubs)}{stop}</p>",
+                f'<p class="gba-sources-compact">{_text(pointer)} '
+                f"{_text(self.c('generated_note'))} {_text(fresh)}</p>"
+                f'<p class="gba-sources-compact"><strong>{_text(listed)}</strong>'
+                f"{colon}{_text(pubs)}{stop}</p>",
                 f"{pointer} {fresh}\n\n{listed}{colon}{pubs}{stop}",
                 show=self.show,
             )
@@ -409,6 +408,11 @@ class SummaryReport(BaseReport):
                 "label": self.t(f"kf_claims.{status}"),
             }
         return out
+
+
+def _text(text: Any) -> str:
+    """Escape running text for HTML (quotes kept as typed, as in the other report blocks)."""
+    return html.escape(str(text), quote=False)
 
 
 def _worst(confidences: Iterable[Any]) -> str:
