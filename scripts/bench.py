@@ -85,12 +85,20 @@ class TreeSampler:
         self._thread.join()
 
 
+MISSES: list[str] = []
+
+
 def run_measured(cmd: list[str], env: dict, cwd: Path, sampler: TreeSampler) -> float:
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     sampler.watch(proc.pid)
     out, err = proc.communicate()
     elapsed = time.perf_counter() - start
+    MISSES.extend(
+        line.split(" ", 1)[-1]
+        for line in err.decode(errors="replace").splitlines()
+        if "will execute" in line
+    )
     if proc.returncode != 0:
         sys.stderr.write(err.decode(errors="replace")[-3000:])
         raise SystemExit(f"bench: command failed ({proc.returncode}): {' '.join(cmd)}")
@@ -154,14 +162,18 @@ def main() -> int:
     )
     build_cmd = [
         str(BIN / "gba-report"), "build", *names, "--lang", "all", "--format", "html,pdf",
-        "--out", str(work / "builds"), "--quiet",
+        "--out", str(work / "builds"),
     ]  # fmt: skip
     if args.jobs:
         build_cmd += ["--jobs", str(args.jobs)]
     results: dict = {}
     try:
         results["cold"] = measure("(a) cold build", [(build_cmd, ROOT)], env)
+        MISSES.clear()
         results["rebuild"] = measure("(b) rebuild, nothing changed", [(build_cmd, ROOT)], env)
+        results["rebuild"]["cache_misses"] = list(MISSES)
+        for line in MISSES:
+            print(f"   cache miss: {line}")
         manual = work / "by-hand"
         manual.mkdir()
         commands = []
