@@ -862,8 +862,11 @@ class Builder:
 
         if self.printer is None:
             events = self._events
+            concurrency = int(self.manifest.settings.get("pdf_concurrency", 1))
             self.printer = pdf.PrintService(
-                self.chromium, lambda token, error: events.put(("pdf", token, error))
+                self.chromium,
+                lambda token, error: events.put(("pdf", token, error)),
+                concurrency=min(concurrency, self.n_jobs),
             )
             self.printer.start()
         for job in self._to_print:

@@ -39,7 +39,19 @@ FOOTER_TEMPLATE = (
     '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
 )
 
-#: Part of the PDF cache key: bump when the print settings below change.
+#: Options of Playwright's ``page.pdf``: A4 (the CSS @page size wins), backgrounds, page
+#: numbers "n / N" in the footer.
+PDF_OPTIONS: dict[str, Any] = {
+    "format": "A4",
+    "prefer_css_page_size": True,
+    "print_background": True,
+    "display_header_footer": True,
+    "header_template": "<div></div>",
+    "footer_template": FOOTER_TEMPLATE,
+    "margin": {"top": "18mm", "bottom": "20mm", "left": "15mm", "right": "15mm"},
+}
+
+#: Part of the PDF cache key: bump when the print settings change.
 PRINT_SETTINGS_VERSION = "pdf-v1"
 
 INSTALL_HINT = (
@@ -140,16 +152,7 @@ class PdfPrinter:
             url = Path(html_file).resolve().as_uri()
             page.goto(url, wait_until="load", timeout=self.timeout_ms)
             page.evaluate("document.fonts.ready.then(() => true)")
-            page.pdf(
-                path=str(pdf_file),
-                format="A4",
-                prefer_css_page_size=True,
-                print_background=True,
-                display_header_footer=True,
-                header_template="<div></div>",
-                footer_template=FOOTER_TEMPLATE,
-                margin={"top": "18mm", "bottom": "20mm", "left": "15mm", "right": "15mm"},
-            )
+            page.pdf(path=str(pdf_file), **PDF_OPTIONS)
         finally:
             with contextlib.suppress(Exception):
                 context.close()
@@ -182,20 +185,30 @@ class PdfPrinter:
 
 
 class PrintService(threading.Thread):
-    """A thread that owns one :class:`PdfPrinter` and prints files as they are submitted.
+    """A thread that owns one headless Chromium and prints files as they are submitted.
 
-    Playwright's sync API must stay on the thread that started it, so the build hands HTML
-    files to this thread while kernels are still running other reports.
+    The thread runs Playwright's asyncio API so that up to ``concurrency`` files print at once
+    (one browser context each); the build hands it HTML files and gets a callback per file.
 
     Args:
         executable: Chromium to use.
         on_done: Called (in this thread) as ``on_done(token, error_or_None)`` after each file.
+        concurrency: Files printed at the same time.
+        timeout_s: Time allowed to load one file.
     """
 
-    def __init__(self, executable: str, on_done: Callable[[Any, BaseException | None], None]):
+    def __init__(
+        self,
+        executable: str,
+        on_done: Callable[[Any, BaseException | None], None],
+        concurrency: int = 2,
+        timeout_s: float = 120.0,
+    ):
         super().__init__(name="gba-report-pdf", daemon=True)
         self.executable = executable
         self.on_done = on_done
+        self.concurrency = max(1, concurrency)
+        self.timeout_ms = timeout_s * 1000
         self.version: str | None = None
         self._queue: queue.Queue = queue.Queue()
 
@@ -204,27 +217,75 @@ class PrintService(threading.Thread):
         self._queue.put((token, html_file, pdf_file))
 
     def stop(self, timeout_s: float = 30.0) -> None:
-        """Ask the thread to close the browser and finish; wait up to ``timeout_s``."""
+        """Ask the thread to finish queued files and close the browser; wait up to ``timeout_s``."""
         self._queue.put(None)
         if self.is_alive():
             self.join(timeout_s)
 
     def run(self) -> None:
         """Print until :meth:`stop` is called."""
-        printer = PdfPrinter(self.executable)
+        import asyncio
+
         try:
+            asyncio.run(self._main())
+        except Exception as exc:  # noqa: BLE001 - e.g. the browser failed to start
+            # Fail every file still queued, so the build reports the error instead of waiting.
             while True:
                 item = self._queue.get()
                 if item is None:
                     break
-                token, html_file, pdf_file = item
-                try:
-                    printer.print(html_file, pdf_file)
-                    self.version = printer.version
-                except Exception as exc:  # noqa: BLE001 - reported to the build
-                    self.on_done(token, exc)
-                else:
-                    self.on_done(token, None)
+                self.on_done(item[0], exc)
+
+    async def _main(self) -> None:
+        import asyncio
+
+        from playwright.async_api import async_playwright
+
+        loop = asyncio.get_running_loop()
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(
+                executable_path=self.executable, args=LAUNCH_ARGS, headless=True
+            )
+            self.version = browser.version
+            limit = asyncio.Semaphore(self.concurrency)
+            tasks = []
+
+            async def one(token: Any, html_file: Path, pdf_file: Path) -> None:
+                async with limit:
+                    try:
+                        await self._print(browser, html_file, pdf_file)
+                    except Exception as exc:  # noqa: BLE001 - reported to the build
+                        self.on_done(token, exc)
+                    else:
+                        self.on_done(token, None)
+
+            try:
+                while True:
+                    item = await loop.run_in_executor(None, self._queue.get)
+                    if item is None:
+                        break
+                    tasks.append(asyncio.create_task(one(*item)))
+                await asyncio.gather(*tasks)
+            finally:
+                await browser.close()
+
+    async def _print(self, browser: Any, html_file: Path, pdf_file: Path) -> None:
+        # A fresh context per file: its renderer exits when the context closes.
+        context = await browser.new_context()
+        try:
+            page = await context.new_page()
+            await page.route("**/*", _local_only_async)
+            url = Path(html_file).resolve().as_uri()
+            await page.goto(url, wait_until="load", timeout=self.timeout_ms)
+            await page.evaluate("document.fonts.ready.then(() => true)")
+            await page.pdf(path=str(pdf_file), **PDF_OPTIONS)
         finally:
             with contextlib.suppress(Exception):
-                printer.close()
+                await context.close()
+
+
+async def _local_only_async(route: Any) -> None:
+    if route.request.url.startswith(("file:", "data:")):
+        await route.continue_()
+    else:
+        await route.abort()
