@@ -416,6 +416,11 @@ def _atomic_copy(src: Path, dst: Path) -> None:
     os.replace(tmp, dst)
 
 
+def _first_line(error: BaseException) -> str:
+    lines = [line for line in str(error).splitlines() if line.strip()]
+    return lines[0][:300] if lines else ""
+
+
 def _touch(path: Path) -> bool:
     """Mark a cache entry as used (for pruning); return whether it exists."""
     try:
@@ -827,7 +832,7 @@ class Builder:
                 if self.pdf_error is None:
                     self.pdf_error = BuildError(
                         f"{job.report} ({job.lang}): printing the PDF with {self.chromium} "
-                        f"failed: {type(error).__name__}: {error}",
+                        f"failed: {type(error).__name__}: {_first_line(error)}",
                         EXIT_REPORT_FAILED,
                     )
                 self.progress.stage(job.stem, "PDF FAILED")

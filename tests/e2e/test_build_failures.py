@@ -219,3 +219,13 @@ def test_two_builds_at_once(tmp_path, builds):
         assert (builds / run / "fixture.en.html").stat().st_size > 1000
     assert not list(builds.glob(".tmp-*"))
     assert not list(builds.glob(".latest-*"))
+
+
+def test_browser_that_will_not_start(tmp_path, builds):
+    before = fake_previous_build(builds)
+    entries = build_dirs(builds)
+    env = cli_env(tmp_path, GBA_REPORT_CHROMIUM="/bin/false")
+    result = run_cli(["build", "fixture", "--lang", "en", "--out", str(builds)], env)
+    assert result.returncode == 1
+    assert "fixture (en): printing the PDF with /bin/false failed" in result.stderr
+    _assert_untouched(builds, before, entries)
