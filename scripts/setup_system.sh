@@ -30,7 +30,7 @@ if command -v apt-get >/dev/null 2>&1; then
   fi
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" fontconfig
+  $SUDO apt-get install -y -qq "${missing[@]}" fontconfig
   fc-cache -f >/dev/null 2>&1 || true
 else
   cat >&2 <<MSG
