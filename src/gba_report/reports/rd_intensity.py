@@ -398,6 +398,10 @@ class RDIntensityReport(BaseReport):
                 change=self.pp(change),
             )
         )
+        self._intensity_chart(df, codes, "over_time_caption")
+
+    def _intensity_chart(self, df: pd.DataFrame, codes: list[str], caption_key: str) -> None:
+        """Display an intensity-over-time line chart of ``codes`` with its caption and sources."""
         fig = plots.line_with_labels(
             df,
             "year",
@@ -409,7 +413,7 @@ class RDIntensityReport(BaseReport):
             ylabel=self.t("axis_intensity"),
             height=3.5,
         )
-        caption = self.t("over_time_caption", series=self._series_caption([df]))
+        caption = self.t(caption_key, series=self._series_caption([df]))
         caption += self._breaks_text(df)
         self.figure(fig, caption, sorted(set(df["source_id"])), df["confidence"])
 
@@ -454,20 +458,7 @@ class RDIntensityReport(BaseReport):
                     below=below_txt,
                 )
             )
-        fig = plots.line_with_labels(
-            df,
-            "year",
-            "rd_intensity_pct_gdp",
-            "region_code",
-            self._labels(codes),
-            highlight=[self.focus],
-            break_col="is_series_break",
-            ylabel=self.t("axis_intensity"),
-            height=3.5,
-        )
-        caption = self.t("intl_caption", series=self._series_caption([df]))
-        caption += self._breaks_text(df)
-        self.figure(fig, caption, sorted(set(df["source_id"])), df["confidence"])
+        self._intensity_chart(df, codes, "intl_caption")
 
     #: Share of the most complete year's peers a year needs to count as complete.
     COMPLETE_SHARE = 0.8
