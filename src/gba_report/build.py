@@ -550,6 +550,7 @@ class Builder:
         self.tmp = self.builds / f".tmp-{self.run_id}"
         self.published = False
         self.jobs: list[Job] = []
+        self.declared: dict[str, dict[str, Any]] = {}
         self.printer: Any = None
         self.pdf_error: BuildError | None = None
         self.chromium: str | None = None
@@ -574,6 +575,7 @@ class Builder:
         self.n_jobs = max(1, int(opts.jobs or os.cpu_count() or 1))
 
         declared = declared_parameters(self.manifest, names)
+        self.declared = declared
         overrides: list[tuple[str | None, str, Any]] = []
         try:
             if opts.params_file:
@@ -621,6 +623,8 @@ class Builder:
 
     def compute_keys(self) -> None:
         """Hash the inputs and look each job up in the cache."""
+        from gba_report import build_title
+
         self.data_files = data_file_hashes()
         self.data_version = data_version(self.data_files)
         pkg = package_hash()
@@ -645,10 +649,11 @@ class Builder:
                 "title": job.title,
                 "date": self.date,
                 "data_version": self.data_version,
-                "parameters": {
-                    k: (", ".join(v) if isinstance(v, list) else v)
-                    for k, v in job.parameters.items()
-                },
+                # exact values (lists stay lists); readers see parameter_rows instead
+                "parameters": dict(job.parameters),
+                "parameter_rows": build_title.display_parameters(
+                    job.parameters, job.lang, self.declared.get(job.report)
+                ),
                 "labels": _LABELS.get(job.lang, _LABELS["en"]),
             }
             job.html_key = _sha256_json(

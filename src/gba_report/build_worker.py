@@ -135,8 +135,11 @@ def export_html(nb: Any, template_dir: Path, lang: str) -> str:
         template_dir: Folder holding the ``gba`` template folder.
         lang: Report language.
     """
+    from markupsafe import Markup
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
+
+    from gba_report import build_title
 
     exporter = HTMLExporter(
         template_name="gba",
@@ -147,6 +150,10 @@ def export_html(nb: Any, template_dir: Path, lang: str) -> str:
         embed_images=True,
     )
     # Cells meant for notebook readers only (e.g. a bilingual lede) carry these tags.
+    # The title block shows the parameters in the reader's language (build_title).
+    exporter.register_filter(
+        "gba_title_block", lambda meta: Markup(build_title.title_block_html(meta))
+    )
     exporter.register_preprocessor(
         TagRemovePreprocessor(
             remove_cell_tags={"remove-cell", "remove_cell", "hide-cell"},

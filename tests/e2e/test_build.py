@@ -98,8 +98,17 @@ def test_html_is_self_contained_without_code(built):
         assert 'class="gba-title-block"' in html
         assert 'class="gba-toc"' in html
         assert "data:image/svg+xml" in html or "<svg" in html
+        # chart alt text from the output metadata (or empty), never nbconvert's placeholder
+        assert "No description has been provided" not in html
+        assert not re.search(r"<img\b(?![^>]*\balt=)[^>]*>", html)
+        # parameters: labels in the reader's language, exact values only in data-params
+        assert 'data-params="lang=' + lang + "; " in html and "start_year=2016" in html
+        assert "start_year&nbsp;=" not in html and "<code>start_year</code>" not in html
     zh = (latest / "fixture.zh-Hant.html").read_text(encoding="utf-8")
     assert "大灣區研發概況" in zh and "目錄" in zh
+    assert "起始年份</span>：2016" in zh and "截至</span>：2024年12月31日" in zh
+    en = (latest / "fixture.en.html").read_text(encoding="utf-8")
+    assert "First year</span>: 2016" in en
 
 
 def test_index_and_manifest(built):

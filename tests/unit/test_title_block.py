@@ -1,0 +1,116 @@
+"""Title block: parameters in the reader's language, raw values kept but not shown."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from gba_report import build_title, i18n, params
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def _declared(notebook: Path) -> dict[str, params.Param]:
+    return params.notebook_parameters(notebook)
+
+
+def _defaults(declared: dict[str, params.Param], lang: str) -> dict:
+    return {name: (lang if name == "lang" else p.default) for name, p in declared.items()}
+
+
+def _meta(notebook: Path, lang: str) -> dict:
+    declared = _declared(notebook)
+    values = _defaults(declared, lang)
+    return {
+        "title": "標題" if lang == "zh-Hant" else "Title",
+        "lang": lang,
+        "date": "2026-11-29",
+        "data_version": "0123456789ab",
+        "parameters": values,
+        "parameter_rows": build_title.display_parameters(values, lang, declared),
+    }
+
+
+def _shown_text(block: str) -> str:
+    """Text a reader sees: no tags or attributes, no data-version code."""
+    block = re.sub(r'<code class="gba-data-version">.*?</code>', "", block)
+    return html.unescape(re.sub(r"<[^>]*>", " ", block))
+
+
+def test_every_notebook_parameter_has_a_label_in_both_languages():
+    assert NOTEBOOKS
+    for notebook in NOTEBOOKS:
+        for name in _declared(notebook):
+            for lang in i18n.LANGS:
+                assert i18n.has(lang, f"common.params.{name}"), (notebook.name, name, lang)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_zh_hant_title_block_shows_no_ascii_letters(notebook):
+    block = build_title.title_block_html(_meta(notebook, "zh-Hant"))
+    shown = _shown_text(block)
+    assert not re.search(r"[A-Za-z]", shown), shown
+    # the exact machine-readable values stay in the page, hidden in data-params
+    raw = html.unescape(re.search(r'data-params="([^"]*)"', block).group(1))
+    assert "lang=zh-Hant" in raw
+    for name in _declared(notebook):
+        assert f"{name}=" in raw
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_english_title_block_shows_labels_not_names(notebook):
+    block = build_title.title_block_html(_meta(notebook, "en"))
+    shown = _shown_text(block)
+    assert "lang" not in shown
+    for name in _declared(notebook):
+        if name != "lang":
+            assert i18n.tr("en", f"common.params.{name}") in shown
+            assert f"{name} =" not in shown and f"{name}=" not in shown
+
+
+def test_values_are_readable():
+    rows = dict(
+        build_title.display_parameters(
+            {
+                "lang": "zh-Hant",
+                "focus_region": "GD",
+                "claim_status": ["confirmed", "corrected", "unverified"],
+                "currency": "HKD",
+                "include_unverified": False,
+                "as_of": "2025-12-31",
+                "highlight": ["shenzhen_hong_kong_guangzhou", "macao_zhuhai"],
+            },
+            "zh-Hant",
+            {"focus_region": params.Param("focus_region", "str", "GD", provider="regions")},
+        )
+    )
+    assert rows == {
+        "焦點地區": "廣東",
+        "列出的論述核查結果": "證實、更正、未能核實",
+        "貨幣": "港元",
+        "包括未經核實數字": "否",
+        "截至": "2025年12月31日",
+        "重點標示的集群": "深圳—香港—廣州、澳門—珠海",
+    }
+    en = dict(
+        build_title.display_parameters(
+            {"focus_region": "GD", "include_unverified": True, "as_of": "2025-12-31"}, "en"
+        )
+    )
+    assert en == {
+        "Focus region": "Guangdong",
+        "Unverified figures included": "Yes",
+        "Up to": "31 December 2025",
+    }
+
+
+def test_title_block_escapes_and_dates():
+    block = build_title.title_block_html(
+        {"title": "A <b> & C", "lang": "zh-Hant", "date": "2026-11-29", "parameters": {}}
+    )
+    assert "A &lt;b&gt; &amp; C" in block
+    assert "2026年11月29日" in block
