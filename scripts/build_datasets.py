@@ -1077,6 +1077,7 @@ CROSSBORDER_EVENTS: list[dict[str, str]] = [
     {
         "date": "2023-11-06",
         "date_precision": "day",
+        "is_date_inferred": "True",
         "event_type": "cumulative",
         "payer": GD_GOV,
         "recipient": "Hong Kong and Macao",
@@ -1769,6 +1770,7 @@ def build_crossborder(ref: Path) -> list[dict[str, str]]:
             "event_id": f"CB{i:02d}",
             "amount": "",
             "currency": "",
+            "is_date_inferred": "False",
             "is_cumulative": "False",
             "is_lower_bound": "False",
         } | e
@@ -2125,6 +2127,10 @@ def meta_crossborder(rows: list[dict[str, str]]) -> dict:
                 "string",
             ),
             "date_precision": col("year, month or day", "string"),
+            "is_date_inferred": col(
+                "True where part of the date (the year) is inferred, not printed in the source",
+                "boolean",
+            ),
             "event_type": col(
                 "policy, single_grant, first_batch, cumulative or facility_opening", "string"
             ),
@@ -2388,6 +2394,7 @@ COLUMNS = {
         "event_id",
         "date",
         "date_precision",
+        "is_date_inferred",
         "event_type",
         "payer",
         "recipient",

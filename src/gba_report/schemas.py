@@ -170,6 +170,7 @@ TABLES: dict[str, Table] = {
             Col("event_id", required=True, pattern=r"^[A-Za-z]+\d+$"),
             Col("date", required=True, pattern=PARTIAL_DATE),
             Col("date_precision", required=True, allowed=("year", "month", "day")),
+            Col("is_date_inferred", "boolean", required=True),
             Col(
                 "event_type",
                 required=True,

@@ -48,16 +48,21 @@ def reports():
 def test_cumulative_milestones_and_honest_growth(reports):
     en = reports["en"]
     assert (
-        "Cumulative cross-border disbursements passed over RMB 460 m by 6 November 2023, "
-        "up from over RMB 300 m in June 2022" in en.headings()
+        "Cumulative cross-border disbursements passed over RMB 460 m by 6 November 2023 "
+        "(year inferred), up from over RMB 300 m in June 2022" in en.headings()
     )
     text = " ".join(en.texts())
     # 30 Jun 2022 -> 6 Nov 2023 = 1.35 years; (460/300)^(1/1.35) - 1 = 37 %
     assert "37% a year compounded" in text
     assert "approximation, not a bound" in text
     assert "at least RMB 460 m had been disbursed" in text
+    # the year of the RMB 460 m briefing is inferred, so the rate's sensitivity to it is shown
+    # (6 Nov 2024 instead: (460/300)^(1/2.35) - 1 = 20 %)
+    assert "The year of the second figure is inferred" in text
+    assert "about 20% a year" in text
     zh = " ".join(reports["zh-Hant"].headings())
     assert "超過4.6億元人民幣" in zh and "超過3億元人民幣" in zh
+    assert "2023年11月6日（年份屬推斷）" in zh
     figs = en.key_figures()
     assert figs["crossborder_cumulative_rmb_million_latest"]["value"] == 460
     assert figs["crossborder_implied_growth_pct_per_year"]["value"] == pytest.approx(37.2, abs=0.1)
@@ -93,7 +98,7 @@ def test_hkd_states_the_rate_used():
     report = _report("en", currency="HKD")
     text = " ".join(report.texts())
     # 460 x 42.27 / 38 = 511.69 -> HK$511.7 m (four significant figures)
-    assert "passed over HK$511.7 m by 6 November 2023" in " ".join(report.headings())
+    assert "passed over HK$511.7 m by 6 November 2023 (year inferred)" in " ".join(report.headings())
     assert "HK$1.1124 per RMB 1" in text
     assert "not an official exchange rate" in text
     assert report.key_figures()["hkd_per_rmb_used"]["value"] == pytest.approx(1.1124)

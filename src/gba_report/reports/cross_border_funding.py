@@ -125,8 +125,11 @@ class CrossBorderFundingReport(BaseReport):
         return str(row["title_en"] if self.lang == "en" else row["title_zh_hant"])
 
     def date_of(self, row: pd.Series) -> str:
-        """Milestone date formatted with its precision."""
-        return i18n.fmt_date(str(row["date"]), str(row["date_precision"]), self.lang)
+        """Milestone date formatted with its precision, flagged when its year is inferred."""
+        text = i18n.fmt_date(str(row["date"]), str(row["date_precision"]), self.lang)
+        if bool(row.get("is_date_inferred", False)):
+            text = self.t("date_year_inferred", date=text)
+        return text
 
     def mark(self, conf: str) -> str:
         """The confidence mark (†, ‡ or nothing)."""
@@ -366,18 +369,20 @@ class CrossBorderFundingReport(BaseReport):
                 )
             elif growth.kind == "lower_bound":
                 self.note(self.t("growth_caveat_lower"))
-            alt = fi.implied_growth(
-                growth.start_value,
-                first["date_end"],
-                growth.end_value,
-                last["date_end"] + pd.DateOffset(years=1),
-            )
-            self.note(
-                self.t(
-                    "growth_sensitivity",
-                    alt_rate=i18n.fmt_pct(round(alt.annual_rate_pct), self.lang, 0),
+            if bool(last.get("is_date_inferred", False)):
+                # the rate hinges on a year no source prints: show what a year later would mean
+                alt = fi.implied_growth(
+                    growth.start_value,
+                    first["date_end"],
+                    growth.end_value,
+                    last["date_end"] + pd.DateOffset(years=1),
                 )
-            )
+                self.note(
+                    self.t(
+                        "growth_sensitivity",
+                        alt_rate=i18n.fmt_pct(round(alt.annual_rate_pct), self.lang, 0),
+                    )
+                )
         # cumulative figures of another scope (e.g. one city's funds, one university)
         others = self.events.loc[
             self.events["is_cumulative"].astype(bool)
