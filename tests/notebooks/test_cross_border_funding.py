@@ -98,7 +98,8 @@ def test_hkd_states_the_rate_used():
     report = _report("en", currency="HKD")
     text = " ".join(report.texts())
     # 460 x 42.27 / 38 = 511.69 -> HK$511.7 m (four significant figures)
-    assert "passed over HK$511.7 m by 6 November 2023 (year inferred)" in " ".join(report.headings())
+    headings = " ".join(report.headings())
+    assert "passed over HK$511.7 m by 6 November 2023 (year inferred)" in headings
     assert "HK$1.1124 per RMB 1" in text
     assert "not an official exchange rate" in text
     assert report.key_figures()["hkd_per_rmb_used"]["value"] == pytest.approx(1.1124)

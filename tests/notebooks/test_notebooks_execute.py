@@ -81,7 +81,9 @@ def test_notebook_runs_and_shows_key_figures(tmp_path, notebook, params, expecte
     for text in expected[lang]:
         assert text in html
     figures = keyfigures.extract(nb)
-    assert "focus_rd_intensity_pct_latest" in figures
+    # the recorded key figure (what manifest.json and "what changed" use) is the sourced value
+    intensity = {"GD": 3.6, "SH": 4.44, "JS": 3.36}[params.get("focus_region", "GD")]
+    assert figures["focus_rd_intensity_pct_latest"]["value"] == pytest.approx(intensity)
     # every chart shown once: no SVG output repeated (a returned Figure would be shown twice)
     svgs = [
         str(o["data"]["image/svg+xml"])

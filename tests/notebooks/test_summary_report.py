@@ -35,7 +35,7 @@ def test_brief_holds_the_key_figures_of_the_three_reports(en):
     text = " ".join(en.headings() + en.texts())
     assert "3.60%" in text and "2.69%" in text  # Guangdong / China 2024
     assert "RMB 509.96 bn" in text
-    assert "460" in text  # cumulative cross-border disbursement, over RMB 460 m
+    assert "over RMB 460 m" in text  # cumulative cross-border disbursement
     assert "Shenzhen–Hong Kong–Guangzhou" in text
 
 

@@ -1,7 +1,11 @@
 """Chart helpers: label repel, fixed colours, figures made outside pyplot."""
 
+import subprocess
+import sys
+
 import pandas as pd
 import pytest
+import seaborn as sns
 
 from gba_report import plots
 
@@ -19,9 +23,16 @@ def test_repel_leaves_well_spaced_labels_alone():
 
 
 def test_color_for_is_fixed_and_stable():
-    assert plots.color_for("GD") == plots.color_for("GD")
-    assert plots.color_for("GD") != plots.color_for("CN")
-    assert plots.color_for("XYZ_unknown") == plots.color_for("XYZ_unknown")
+    # Okabe-Ito hex values, typed from the published palette (Okabe & Ito 2008)
+    assert plots.color_for("GD").lower() == "#d55e00"  # vermillion
+    assert plots.color_for("CN").lower() == "#000000"  # black
+    assert plots.color_for("HK").lower() == "#0072b2"  # blue
+    # a code without a fixed colour gets one from the colour-blind palette, the same every run
+    other = plots.color_for("XYZ_unknown")
+    assert other in sns.color_palette("colorblind", 10).as_hex()
+    script = "from gba_report import plots; print(plots.color_for('XYZ_unknown'))"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == other  # not the per-process str hash
 
 
 def test_line_with_labels_returns_figure_with_end_labels():
