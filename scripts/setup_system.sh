@@ -5,6 +5,10 @@
 # Idempotent: a second run finds everything and installs nothing.
 set -euo pipefail
 
+# --check: report what is missing and exit 1, never install (used by the tests).
+check_only=0
+[ "${1:-}" = "--check" ] && check_only=1
+
 missing=()
 have_chromium() {
   [ -n "${GBA_REPORT_CHROMIUM:-}" ] && [ -x "${GBA_REPORT_CHROMIUM}" ] && return 0
@@ -20,6 +24,11 @@ command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || m
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: system packages present (chromium, Noto Sans CJK TC, poppler-utils)"
   exit 0
+fi
+
+if [ "$check_only" -eq 1 ]; then
+  echo "setup: missing system packages: ${missing[*]} (run make setup to install them)" >&2
+  exit 1
 fi
 
 echo "setup: installing missing system packages: ${missing[*]}"

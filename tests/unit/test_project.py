@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import tomllib
 from pathlib import Path
@@ -76,8 +77,29 @@ def test_setup_is_idempotent_once_installed():
     )
     assert out.returncode == 0, "make venv would reinstall: the stamp is older than pyproject"
     sysdeps = subprocess.run(
-        ["bash", "scripts/setup_system.sh"], cwd=ROOT, capture_output=True, text=True, check=False
+        ["bash", "scripts/setup_system.sh", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert sysdeps.returncode == 0, sysdeps.stderr
     assert "installing" not in sysdeps.stdout
     assert "present" in sysdeps.stdout
+
+
+def test_setup_check_names_what_is_missing_and_installs_nothing(tmp_path):
+    # A PATH with none of the tools: everything is reported missing, and --check never installs.
+    (tmp_path / "grep").symlink_to(shutil.which("grep"))
+    out = subprocess.run(
+        ["/bin/bash", "scripts/setup_system.sh", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": str(tmp_path)},
+    )
+    assert out.returncode == 1
+    for package in ("chromium", "fonts-noto-cjk", "poppler-utils"):
+        assert package in out.stderr
+    assert "installing" not in out.stdout + out.stderr
