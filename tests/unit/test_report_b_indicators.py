@@ -266,10 +266,26 @@ def test_economy_rank_change_uses_first_and_last_known():
     assert ci.rank_change(wide, "JPN") is None
 
 
-def test_annotated_editions_only_inside_window():
-    meth = pd.DataFrame({"edition": [2017, 2018, 2020, 2024, 2025], "change_code": list("abcde")})
-    assert ci.annotated_editions(meth, 2017, 2025) == [2018, 2020, 2025]
-    assert ci.annotated_editions(meth, 2019, 2024) == [2020]
+def test_annotated_changes_are_the_major_ones_inside_window():
+    meth = pd.DataFrame(
+        {
+            "edition": [2017, 2018, 2020, 2024, 2025, 2025],
+            "change_code": [
+                "first_ranking_pct_only",
+                "publications_added",
+                "shenzhen_hong_kong_guangzhou_merged",
+                "no_major_change",
+                "vc_deals_added",
+                "equal_weighting",
+            ],
+        }
+    )
+    assert ci.annotated_changes(meth, 2017, 2025) == {
+        2018: "publications_added",
+        2020: "shenzhen_hong_kong_guangzhou_merged",
+        2025: "vc_deals_added",
+    }
+    assert ci.annotated_changes(meth, 2019, 2024) == {2020: "shenzhen_hong_kong_guangzhou_merged"}
 
 
 # ------------------------------------------------------------------------- label wrapping

@@ -12,9 +12,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-#: Editions whose methodology change the bump chart annotates (publications added, the
-#: Shenzhen–Hong Kong + Guangzhou merger, venture-capital deals added).
-ANNOTATED_METHOD_EDITIONS = (2018, 2020, 2025)
+#: Methodology changes (``gii_methodology.change_code``) the bump chart annotates: publications
+#: added, the Shenzhen–Hong Kong + Guangzhou merger, venture-capital deals added. Their editions
+#: come from the data.
+ANNOTATED_METHOD_CHANGES = (
+    "publications_added",
+    "shenzhen_hong_kong_guangzhou_merged",
+    "vc_deals_added",
+)
 
 #: Metrics of the 2025 three-metric ranking, in display order.
 SHARE_COLUMNS = ("pct_share_pct", "publications_share_pct", "vc_deals_share_pct")
@@ -412,13 +417,16 @@ def method_changes(methodology: pd.DataFrame, first: int, last: int) -> pd.DataF
     return editions_between(methodology, first, last)
 
 
-def annotated_editions(methodology: pd.DataFrame, first: int, last: int) -> list[int]:
-    """Editions to mark on the bump chart: the major changes that fall in the window.
+def annotated_changes(methodology: pd.DataFrame, first: int, last: int) -> dict[int, str]:
+    """Changes to mark on the bump chart, as ``{edition: change_code}``.
+
+    Only the major changes (:data:`ANNOTATED_METHOD_CHANGES`) whose edition falls in the window.
 
     Args:
-        methodology: ``gii_methodology``-shaped frame.
+        methodology: ``gii_methodology``-shaped frame (``edition``, ``change_code``).
         first: First edition shown.
         last: Last edition shown.
     """
-    present = set(method_changes(methodology, first, last)["edition"].astype(int))
-    return [e for e in ANNOTATED_METHOD_EDITIONS if e in present and first <= e <= last]
+    rows = method_changes(methodology, first, last)
+    rows = rows.loc[rows["change_code"].isin(ANNOTATED_METHOD_CHANGES)]
+    return {int(r.edition): str(r.change_code) for r in rows.itertuples()}

@@ -249,9 +249,10 @@ class ClusterRankingsReport(BaseReport):
         highlight = self.highlight or [self.focus]
         frame = ci.bump_frame(self.ranks, self.first, self.last, self.top_n, highlight)
         marks = {
-            e: self.t(f"method_short.{e}")
-            for e in ci.annotated_editions(self.methodology_table, self.first, self.last)
-            if i18n.has(self.lang, f"{self.name}.method_short.{e}")
+            edition: self.t(f"method_short.{code}")
+            for edition, code in ci.annotated_changes(
+                self.methodology_table, self.first, self.last
+            ).items()
         }
         return plots_b.bump_chart(
             frame,
