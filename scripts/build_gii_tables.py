@@ -571,8 +571,9 @@ def build_counts(ref: Path) -> list[dict]:
     """Number of top-100 clusters per economy (economy codes as in the source)."""
     out = []
     for r in csv.DictReader((ref / "gii_cluster_counts_by_economy.csv").open(encoding="utf-8")):
-        code, note = r["economy"], r["note"]
+        code, note, counts_with = r["economy"], r["note"], ""
         if code.startswith("CN ("):
+            counts_with = "HK/TW"  # the source's "CN (incl. HK, TW)" count
             note = "; ".join(
                 x
                 for x in ("source counts mainland China, Hong Kong and Taiwan together", note)
@@ -584,6 +585,7 @@ def build_counts(ref: Path) -> list[dict]:
                 "edition": r["edition"],
                 "economy_code": code,
                 "count": r["clusters_in_top100"],
+                "counts_with": counts_with,
                 "source_id": source_ids(r["source"]),
                 "confidence": CONFIDENCE[r["confidence"]],
                 "note": note,
@@ -732,7 +734,7 @@ def main() -> None:
     )
     write_csv(
         DATA / "gii_clusters_per_economy.csv",
-        ["edition", "economy_code", "count", "source_id", "confidence", "note"],
+        ["edition", "economy_code", "count", "counts_with", "source_id", "confidence", "note"],
         counts,
     )
     print(

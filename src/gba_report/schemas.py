@@ -281,6 +281,7 @@ TABLES: dict[str, Table] = {
             Col("edition", "integer", required=True, min=2017, max=2030),
             Col("economy_code", required=True, pattern=r"^[A-Z]{2}$"),
             Col("count", "integer", required=True, min=1, max=100),
+            Col("counts_with", pattern=r"^[A-Z]{2}(/[A-Z]{2})*$"),
             *_provenance(),
             Col("note"),
         ),

@@ -191,3 +191,12 @@ def test_notebook_runs_and_shows_key_figures(tmp_path, lang, params):
     if lang == "zh-Hant":
         for h in heads:
             assert not LATIN.search(h), h
+
+
+def test_china_2019_count_on_another_basis_is_named(reports):
+    # The 2019 source counts mainland China, Hong Kong and Taiwan together (19), so the caption
+    # must say so in both languages; 2020 onwards it does not apply.
+    en = " ".join(reports["en"].texts())
+    assert "The 2019 count for China also includes clusters in Hong Kong and Taiwan" in en
+    zh = " ".join(reports["zh-Hant"].texts())
+    assert "2019年中國的數目按來源計法亦包括香港和台灣的集群" in zh

@@ -529,12 +529,19 @@ class ClusterRankingsReport(BaseReport):
                     year=year,
                 )
             )
-        self.figure(
-            fig,
-            self.t("per_economy_caption"),
-            "gii_clusters_per_economy",
-            counts["confidence"].tolist(),
-        )
+        caption = self.t("per_economy_caption")
+        # a count on another basis (e.g. China's 2019 figure with Hong Kong and Taiwan) is named
+        shared = counts.loc[counts["counts_with"].fillna("").astype(str) != ""]
+        for row in shared.itertuples():
+            caption += self.t(
+                "per_economy_counts_with",
+                economy=self.economy(row.economy_code, in_text=True),
+                edition=int(row.edition),
+                others=self.names(
+                    self.economy(c, in_text=True) for c in row.counts_with.split("/")
+                ),
+            )
+        self.figure(fig, caption, "gii_clusters_per_economy", counts["confidence"].tolist())
         return None
 
     @cached_property
