@@ -1064,16 +1064,12 @@ class Builder:
         return BuildResult(run_id=self.run_id, build_dir=final, manifest=manifest)
 
     def _freshness(self) -> None:
-        max_age = self.manifest.settings.get("max_data_age_days")
-        if not max_age:
-            return
-        try:
-            from gba_report import data
+        """Log one warning per dataset older than the configured age (same rule as the reports)."""
+        from gba_report import metadata
 
-            warnings = data.freshness_warnings(int(max_age))
-        except Exception:  # noqa: BLE001 - DATA's helper missing: nothing to report
-            return
-        for line in warnings or []:
+        max_age = self.manifest.settings.get("max_data_age_days")
+        max_age = int(max_age) if max_age else metadata.DEFAULT_MAX_DATA_AGE_DAYS
+        for line in metadata.freshness_warnings(max_age):
             self.progress.warning(line)
 
 

@@ -228,6 +228,61 @@ def _csv_header(path: Path) -> list[str] | None:
     return [c.strip() for c in row] if row else None
 
 
+#: Age (days) after which a dataset's figures count as stale, unless report/reports.yml says
+#: otherwise (``settings.max_data_age_days``). The build log, the scheduled run and the
+#: reports' sources sections all use this one rule.
+DEFAULT_MAX_DATA_AGE_DAYS = 365
+
+
+def configured_max_data_age_days(manifest_file: Path | None = None) -> int:
+    """Return ``settings.max_data_age_days`` from the report manifest, else the default.
+
+    Args:
+        manifest_file: The report manifest (default :func:`gba_report.paths.manifest_file`).
+    """
+    path = manifest_file or paths.manifest_file()
+    try:
+        manifest = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        value = (manifest.get("settings") or {}).get("max_data_age_days")
+        return int(value) if value is not None else DEFAULT_MAX_DATA_AGE_DAYS
+    except (OSError, yaml.YAMLError, AttributeError, TypeError, ValueError):
+        return DEFAULT_MAX_DATA_AGE_DAYS
+
+
+def stale_datasets(
+    max_age_days: int,
+    names: list[str] | None = None,
+    today: dt.date | None = None,
+    data_dir: Path | None = None,
+) -> list[tuple[str, str | None]]:
+    """Return ``(name, date_accessed)`` of the datasets compiled more than ``max_age_days`` ago.
+
+    A dataset whose sidecar cannot be read or has no valid ``date_accessed`` counts as stale,
+    with ``None`` as its date.
+
+    Args:
+        max_age_days: Oldest acceptable ``date_accessed``, in days.
+        names: Datasets to check (default: every dataset present).
+        today: Reference date (default: today, UTC).
+        data_dir: Folder of the data.
+    """
+    from gba_report.schemas import DATASET_ORDER
+
+    data_dir = data_dir or paths.data_dir()
+    today = today or dt.datetime.now(dt.UTC).date()
+    stale: list[tuple[str, str | None]] = []
+    for name in names if names is not None else DATASET_ORDER:
+        if not (data_dir / f"{name}.csv").exists():
+            continue
+        try:
+            accessed = _parse_date(read_sidecar(name, data_dir).get("date_accessed"))
+        except DataError:
+            accessed = None
+        if accessed is None or (today - accessed).days > max_age_days:
+            stale.append((name, accessed.isoformat() if accessed else None))
+    return stale
+
+
 def freshness_warnings(
     max_age_days: int, today: dt.date | None = None, data_dir: Path | None = None
 ) -> list[str]:
@@ -242,30 +297,15 @@ def freshness_warnings(
         One line per stale (or undated) dataset, e.g.
         ``rd_intensity: data accessed 2026-11-29, 400 days ago (limit 365)``.
     """
-    from gba_report.schemas import DATASET_ORDER
-
-    data_dir = data_dir or paths.data_dir()
     today = today or dt.datetime.now(dt.UTC).date()
-    warnings: list[str] = []
-    for name in DATASET_ORDER:
-        if not (data_dir / f"{name}.csv").exists():
-            continue
-        try:
-            meta = read_sidecar(name, data_dir)
-        except DataError as exc:
-            warnings.append(f"{name}: cannot tell when the data was accessed ({exc.detail})")
-            continue
-        accessed = _parse_date(meta.get("date_accessed"))
+    lines = []
+    for name, accessed in stale_datasets(max_age_days, today=today, data_dir=data_dir):
         if accessed is None:
-            warnings.append(f"{name}: sidecar has no valid date_accessed")
-            continue
-        age = (today - accessed).days
-        if age > max_age_days:
-            warnings.append(
-                f"{name}: data accessed {accessed.isoformat()}, {age} days ago "
-                f"(limit {max_age_days})"
-            )
-    return warnings
+            lines.append(f"{name}: sidecar has no readable, valid date_accessed")
+        else:
+            age = (today - dt.date.fromisoformat(accessed)).days
+            lines.append(f"{name}: data accessed {accessed}, {age} days ago (limit {max_age_days})")
+    return lines
 
 
 def codebook_markdown(data_dir: Path | None = None) -> str:

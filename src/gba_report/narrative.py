@@ -30,7 +30,6 @@ API:
 
 from __future__ import annotations
 
-import datetime as _dt
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -38,12 +37,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from gba_report import i18n, paths
-
-#: Default maximum data age before a freshness warning.
-DEFAULT_MAX_DATA_AGE_DAYS = 365
+from gba_report import i18n, metadata, paths
 
 
 @dataclass
@@ -410,17 +405,6 @@ def figure(
 # --------------------------------------------------------------------------- closing section
 
 
-def max_data_age_days() -> int:
-    """Return ``settings.max_data_age_days`` from ``report/reports.yml`` (365 if absent)."""
-    try:
-        with paths.manifest_file().open(encoding="utf-8") as fh:
-            manifest = yaml.safe_load(fh) or {}
-        value = (manifest.get("settings") or {}).get("max_data_age_days")
-        return int(value) if value is not None else DEFAULT_MAX_DATA_AGE_DAYS
-    except (OSError, yaml.YAMLError, TypeError, ValueError, AttributeError):
-        return DEFAULT_MAX_DATA_AGE_DAYS
-
-
 def _dataset_title(name: str, meta: Mapping[str, Any], lang: str) -> str:
     key = f"common.dataset_title.{name}"
     if i18n.has(lang, key):
@@ -428,36 +412,6 @@ def _dataset_title(name: str, meta: Mapping[str, Any], lang: str) -> str:
     if lang != "en" and meta.get("title_zh_hant"):
         return str(meta["title_zh_hant"])
     return str(meta.get("title", name))
-
-
-def _parse_date(value: Any) -> _dt.date | None:
-    try:
-        return _dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def stale_datasets(
-    datasets: Sequence[str], max_age_days: int, today: _dt.date | None = None
-) -> list[tuple[str, str]]:
-    """Return ``(name, date_accessed)`` of the datasets compiled more than ``max_age_days`` ago.
-
-    Same rule as :func:`gba_report.data.freshness_warnings`, restricted to ``datasets``.
-
-    Args:
-        datasets: Dataset names.
-        max_age_days: Maximum age in days.
-        today: Reference date (default: today, UTC).
-    """
-    from gba_report import data
-
-    today = today or _dt.datetime.now(_dt.UTC).date()
-    out = []
-    for name in datasets:
-        accessed = _parse_date(data.load_metadata(name).get("date_accessed"))
-        if accessed is not None and (today - accessed).days > max_age_days:
-            out.append((name, accessed.isoformat()))
-    return out
 
 
 def sources_section(
@@ -491,7 +445,11 @@ def sources_section(
     sep = _inline(i18n.tr(lang, "common.list_separator"))
     colon = _inline(i18n.tr(lang, "common.label_colon"))
     end = _inline(i18n.tr(lang, "common.sentence_end"))
-    days = max_data_age_days if max_data_age_days is not None else globals()["max_data_age_days"]()
+    days = (
+        max_data_age_days
+        if max_data_age_days is not None
+        else metadata.configured_max_data_age_days()
+    )
     catalogue = _sources_frame()
     parts = [
         f'<h2 id="{_slug(i18n.tr(lang, "common.sources_heading"))}">'
@@ -501,7 +459,7 @@ def sources_section(
     ]
     md = [f"## {i18n.tr(lang, 'common.sources_heading')}"]
     # freshness first: a reader should see it before the list
-    stale = stale_datasets(datasets, days)
+    stale = metadata.stale_datasets(days, list(datasets))
     parts.append(f"<h3>{_inline(i18n.tr(lang, 'common.freshness_heading'))}</h3>")
     if stale:
         items = []
@@ -512,7 +470,9 @@ def sources_section(
                     lang,
                     "common.freshness_warning",
                     title=title,
-                    accessed=i18n.fmt_date(accessed, "day", lang),
+                    accessed=i18n.fmt_date(accessed, "day", lang)
+                    if accessed
+                    else i18n.tr(lang, "common.date_unknown"),
                     days=i18n.fmt_int(days, lang),
                 )
             )

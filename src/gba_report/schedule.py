@@ -43,7 +43,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from gba_report import history, paths
+from gba_report import history, metadata, paths
 
 #: The build was published (or, with ``--prune-only``, housekeeping done); all is well.
 EXIT_OK = 0
@@ -95,8 +95,6 @@ LOCK_NAME = ".scheduled.lock"
 
 #: Default number of builds kept by pruning.
 DEFAULT_KEEP = 10
-#: Default maximum age of a dataset (days since ``date_accessed``) before a warning.
-DEFAULT_MAX_DATA_AGE_DAYS = 400
 #: Default size of the log file before rotation, and number of rotated files kept.
 DEFAULT_LOG_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_LOG_BACKUPS = 5
@@ -325,28 +323,6 @@ def prune_builds(builds_root: Path, keep: int, logger: logging.Logger | None = N
     return removed
 
 
-def configured_max_data_age_days(manifest_file: Path | None = None) -> int:
-    """Return ``settings.max_data_age_days`` from ``report/reports.yml`` (or the default).
-
-    Args:
-        manifest_file: The report manifest (default :func:`gba_report.paths.manifest_file`).
-    """
-    import yaml
-
-    path = manifest_file or paths.manifest_file()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return DEFAULT_MAX_DATA_AGE_DAYS
-    for section in (data.get("settings"), data.get("defaults"), data):
-        if isinstance(section, dict) and section.get("max_data_age_days") is not None:
-            try:
-                return int(section["max_data_age_days"])
-            except (TypeError, ValueError):
-                break
-    return DEFAULT_MAX_DATA_AGE_DAYS
-
-
 def check_freshness(max_age_days: int, logger: logging.Logger) -> list[str]:
     """Log a WARNING for each dataset older than ``max_age_days``; return the warnings.
 
@@ -564,7 +540,7 @@ def _locked_run(options: ScheduledOptions, builds_root: Path, logger: logging.Lo
     if not options.prune_only:
         max_age = options.max_data_age_days
         if max_age is None:
-            max_age = configured_max_data_age_days()
+            max_age = metadata.configured_max_data_age_days()
         check_freshness(max_age, logger)
 
         command = build_command(options)

@@ -107,7 +107,12 @@ def test_freshness_warnings(monkeypatch) -> None:
 
     assert data.freshness_warnings(10_000) == []
     later = metadata.freshness_warnings(30, today=dt.date(2027, 6, 1))
-    assert any(w.startswith("rd_intensity: data accessed 2026-11-29") for w in later)
+    # 2026-11-29 -> 2027-06-01 is 184 days
+    assert "rd_intensity: data accessed 2026-11-29, 184 days ago (limit 30)" in later
+    # one rule for the log and the reports: the same datasets, restricted on request
+    stale = metadata.stale_datasets(30, ["rd_intensity", "clusters"], today=dt.date(2027, 6, 1))
+    assert stale == [("rd_intensity", "2026-11-29"), ("clusters", "2026-11-29")]
+    assert metadata.stale_datasets(184, ["rd_intensity"], today=dt.date(2027, 6, 1)) == []
 
 
 # --------------------------------------------------------------------------- headline facts

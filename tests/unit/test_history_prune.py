@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gba_report import history, schedule
+from gba_report import history, metadata, schedule
 
 
 def _build(root: Path, day: int, status: str = "success") -> Path:
@@ -148,12 +148,12 @@ def test_build_command_passes_options_through(monkeypatch):
 def test_max_data_age_days_comes_from_reports_yml(tmp_path):
     manifest = tmp_path / "reports.yml"
     manifest.write_text("settings:\n  max_data_age_days: 90\nreports: {}\n", encoding="utf-8")
-    assert schedule.configured_max_data_age_days(manifest) == 90
+    assert metadata.configured_max_data_age_days(manifest) == 90
     manifest.write_text("reports: {}\n", encoding="utf-8")
-    assert schedule.configured_max_data_age_days(manifest) == schedule.DEFAULT_MAX_DATA_AGE_DAYS
+    assert metadata.configured_max_data_age_days(manifest) == metadata.DEFAULT_MAX_DATA_AGE_DAYS
     assert (
-        schedule.configured_max_data_age_days(tmp_path / "missing.yml")
-        == schedule.DEFAULT_MAX_DATA_AGE_DAYS
+        metadata.configured_max_data_age_days(tmp_path / "missing.yml")
+        == metadata.DEFAULT_MAX_DATA_AGE_DAYS
     )
 
 

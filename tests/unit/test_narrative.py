@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from gba_report import narrative
+from gba_report import metadata, narrative
 
 
 def test_table_marks_secondary_and_unverified_rows_and_adds_legend():
@@ -61,4 +61,4 @@ def test_max_data_age_comes_from_the_manifest():
 
     manifest = yaml.safe_load(paths.manifest_file().read_text(encoding="utf-8"))
     expected = manifest.get("settings", {}).get("max_data_age_days", 365)
-    assert narrative.max_data_age_days() == expected
+    assert metadata.configured_max_data_age_days() == expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gba_report import schedule
+from gba_report import metadata, schedule
 
 
 def _positive_int(text: str) -> int:
@@ -86,7 +86,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DAYS",
         help="warn about datasets accessed longer ago "
         "(default: settings.max_data_age_days in report/reports.yml, else "
-        f"{schedule.DEFAULT_MAX_DATA_AGE_DAYS})",
+        f"{metadata.DEFAULT_MAX_DATA_AGE_DAYS})",
     )
     run.add_argument(
         "--prune-only", action="store_true", help="do not build; only prune and rewrite history"

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gba_report import data, i18n, narrative
+from gba_report import data, i18n, metadata, narrative
 from gba_report.reports import get
 from gba_report.reports.base import BaseReport
 
@@ -354,8 +354,12 @@ class SummaryReport(BaseReport):
         Args:
             max_data_age_days: Age (days) after which a dataset gets a freshness warning.
         """
-        days = max_data_age_days if max_data_age_days is not None else narrative.max_data_age_days()
-        stale = narrative.stale_datasets(list(self.datasets), days)
+        days = (
+            max_data_age_days
+            if max_data_age_days is not None
+            else metadata.configured_max_data_age_days()
+        )
+        stale = metadata.stale_datasets(days, list(self.datasets))
         if stale:
             fresh = " ".join(
                 self.c(
@@ -363,7 +367,9 @@ class SummaryReport(BaseReport):
                     title=self.c(f"dataset_title.{name}")
                     if i18n.has(self.lang, f"common.dataset_title.{name}")
                     else name,
-                    accessed=i18n.fmt_date(accessed, "day", self.lang),
+                    accessed=i18n.fmt_date(accessed, "day", self.lang)
+                    if accessed
+                    else self.c("date_unknown"),
                     days=i18n.fmt_int(days, self.lang),
                 )
                 for name, accessed in stale
