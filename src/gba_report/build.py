@@ -32,7 +32,7 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
-from gba_report import keyfigures, params, paths
+from gba_report import data, keyfigures, params, paths
 from gba_report.build_progress import Progress
 
 EXIT_OK = 0
@@ -73,10 +73,6 @@ KEY_PACKAGES = (
     "ipykernel",
     "playwright",
 )
-_LABELS = {
-    "en": {"date": "Date", "data_version": "Data version", "parameters": "Parameters"},
-    "zh-Hant": {"date": "日期", "data_version": "數據版本", "parameters": "參數"},
-}
 _LOCK_TIMEOUT_S = 120.0
 
 
@@ -215,16 +211,6 @@ def data_file_hashes() -> dict[str, str]:
     return {f"data/{rel}": digest for rel, digest in _tree_hashes(paths.data_dir()).items()}
 
 
-def data_version(hashes: dict[str, str] | None = None) -> str:
-    """Short version of the data: ``gba_report.data.data_version()``, else a hash of data/."""
-    try:
-        from gba_report import data
-
-        return str(data.data_version())
-    except Exception:  # noqa: BLE001 - loaders missing or failing: fall back to our own hash
-        return _sha256_json(hashes if hashes is not None else data_file_hashes())[:12]
-
-
 def package_hash() -> str:
     """Hash of the package's source (code, locales, styles): part of the execution cache key."""
     return _sha256_json(_tree_hashes(paths.package_dir(), (".py", ".yml", ".yaml", ".css")))
@@ -246,9 +232,9 @@ def content_hash(nb: dict[str, Any]) -> str:
     over the same inputs give the same hash.
     """
 
-    def norm_data(data: dict[str, Any]) -> dict[str, Any]:
+    def norm_data(bundle: dict[str, Any]) -> dict[str, Any]:
         out = {}
-        for mime, value in data.items():
+        for mime, value in bundle.items():
             text = "".join(value) if isinstance(value, list) else value
             if mime == "image/svg+xml" and isinstance(text, str):
                 for pattern, repl in _SVG_VOLATILE:
@@ -626,7 +612,7 @@ class Builder:
         from gba_report import build_title
 
         self.data_files = data_file_hashes()
-        self.data_version = data_version(self.data_files)
+        self.data_version = data.data_version()
         pkg = package_hash()
         template = _sha256_json(_tree_hashes(paths.templates_dir()))
         self.date = self.started.strftime("%Y-%m-%d")
@@ -654,7 +640,6 @@ class Builder:
                 "parameter_rows": build_title.display_parameters(
                     job.parameters, job.lang, self.declared.get(job.report)
                 ),
-                "labels": _LABELS.get(job.lang, _LABELS["en"]),
             }
             job.html_key = _sha256_json(
                 {"exec": job.exec_key, "template": template, "meta": job.extra["metadata"]}

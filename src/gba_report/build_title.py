@@ -173,7 +173,7 @@ def title_block_html(meta: Mapping[str, Any]) -> str:
     Args:
         meta: ``nb.metadata.gba_report``: ``title``, ``lang``, ``date``, ``data_version``,
             ``parameters`` (machine values), ``parameter_rows`` (``[[label, value], ...]``
-            from :func:`display_parameters`) and ``labels``.
+            from :func:`display_parameters`); ``labels`` optionally overrides the defaults.
 
     Returns:
         HTML. Only the ``data-params`` attribute holds the raw parameter names and codes.
