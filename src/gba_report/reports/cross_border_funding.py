@@ -110,11 +110,9 @@ class CrossBorderFundingReport(BaseReport):
     @cached_property
     def rate(self) -> fi.Rate | None:
         """The RMB->HKD rate used for conversions (None when the data has none)."""
-        try:
-            rates = data.load_exchange_rates()
-        except Exception:  # noqa: BLE001 - a missing optional table means "no rate"
-            return None
-        return fi.choose_rate(rates)
+        # exchange_rates is a validated dataset like the others: a broken table is an error the
+        # reader must not mistake for "no rate available"
+        return fi.choose_rate(data.load_exchange_rates())
 
     # ------------------------------------------------------------------ helpers
     def _fact(self, key: str, value: Any, unit: str) -> None:
