@@ -7,7 +7,7 @@ Usage:
 Needs network access to api.worldbank.org. Rewrites only the rows with series worldbank_wdi for
 the economies already in the table (other rows unchanged), validates the result, then sets
 date_accessed in data/rd_intensity.meta.yml and for worldbank-wdi-gerd in data/sources.csv.
-The logic lives in gba_report.worldbank.
+The logic lives in gba_report.data.worldbank.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from gba_report.errors import DataError
-from gba_report.worldbank import WorldBankError, refresh
+from gba_report.data.errors import DataError
+from gba_report.data.worldbank import WorldBankError, refresh
 
 
 def main(argv: list[str] | None = None) -> int:

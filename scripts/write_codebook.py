@@ -1,9 +1,9 @@
-"""Rewrite data/CODEBOOK.md from the metadata sidecars (gba_report.metadata.codebook_markdown)."""
+"""Rewrite data/CODEBOOK.md from the sidecars (gba_report.data.metadata.codebook_markdown)."""
 
 from __future__ import annotations
 
 from gba_report import paths
-from gba_report.metadata import codebook_markdown
+from gba_report.data.metadata import codebook_markdown
 
 if __name__ == "__main__":
     target = paths.data_dir() / "CODEBOOK.md"

@@ -1050,7 +1050,7 @@ class Builder:
 
     def _freshness(self) -> None:
         """Log one warning per dataset older than the configured age (same rule as the reports)."""
-        from gba_report import metadata
+        from gba_report.data import metadata
 
         max_age = self.manifest.settings.get("max_data_age_days")
         max_age = int(max_age) if max_age else metadata.DEFAULT_MAX_DATA_AGE_DAYS

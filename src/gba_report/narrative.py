@@ -38,7 +38,8 @@ from typing import Any
 
 import pandas as pd
 
-from gba_report import i18n, metadata, paths
+from gba_report import i18n, paths
+from gba_report.data import metadata
 
 
 @dataclass

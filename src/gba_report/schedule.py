@@ -43,7 +43,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from gba_report import history, metadata, paths
+from gba_report import history, paths
+from gba_report.data import metadata
 
 #: The build was published (or, with ``--prune-only``, housekeeping done); all is well.
 EXIT_OK = 0

@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gba_report import data, metadata, paths
+from gba_report import data, paths
 from gba_report.commands import validate
-from gba_report.schemas import TABLES
+from gba_report.data import metadata
+from gba_report.data.schemas import TABLES
 
 NAMES = data.dataset_names()
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from gba_report import data, metadata
-from gba_report.errors import DataError
+from gba_report import data
+from gba_report.data import metadata
+from gba_report.data.errors import DataError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MINIMAL = FIXTURES / "data_minimal"

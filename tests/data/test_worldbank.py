@@ -12,7 +12,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from gba_report import data, paths, worldbank
+from gba_report import data, paths
+from gba_report.data import worldbank
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "worldbank"
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,7 +141,7 @@ def test_offline_gives_a_clear_error(data_copy: Path) -> None:
 def test_script_reports_offline_without_traceback(data_copy: Path) -> None:
     # port 9 on localhost refuses at once: the script's own fetch path, no outside network
     code = (
-        "import sys, runpy; import gba_report.worldbank as wb; "
+        "import sys, runpy; import gba_report.data.worldbank as wb; "
         "wb.API = 'http://127.0.0.1:9/v2/country/{codes}/indicator/{indicator}'; "
         f"sys.argv = ['refresh_worldbank.py', '--dry-run', '--data-dir', {str(data_copy)!r}]; "
         f"runpy.run_path({str(ROOT / 'scripts' / 'refresh_worldbank.py')!r}, run_name='__main__')"

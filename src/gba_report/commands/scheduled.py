@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gba_report import metadata, schedule
+from gba_report import schedule
+from gba_report.data import metadata
 
 
 def _positive_int(text: str) -> int:

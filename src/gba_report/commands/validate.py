@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from gba_report import metadata, paths
-from gba_report.data import read_table
-from gba_report.errors import DataError, display_path
-from gba_report.schemas import DATASET_ORDER, TABLES
+from gba_report import paths
+from gba_report.data import metadata, read_table
+from gba_report.data.errors import DataError, display_path
+from gba_report.data.schemas import DATASET_ORDER, TABLES
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -99,7 +99,7 @@ def validate_dir(data_dir: Path) -> tuple[list[str], list[DataError]]:
             errors.extend(problems)
         else:
             ok_lines.append(
-                f"ok  {path.stem}  (no schema in gba_report.schemas: sidecar checked only)  "
+                f"ok  {path.stem}  (no schema in gba_report.data.schemas: sidecar checked only)  "
                 f"latest {meta.get('latest_period', '?')}  "
                 f"accessed {meta.get('date_accessed', '?')}"
             )

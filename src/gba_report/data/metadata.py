@@ -10,8 +10,8 @@ from typing import Any
 import yaml
 
 from gba_report import paths
-from gba_report.errors import DataError, raise_if_any
-from gba_report.schemas import COLUMN_TYPES, TABLES
+from gba_report.data.errors import DataError, raise_if_any
+from gba_report.data.schemas import COLUMN_TYPES, TABLES
 
 #: Keys every sidecar must have.
 REQUIRED_KEYS = (
@@ -266,7 +266,7 @@ def stale_datasets(
         today: Reference date (default: today, UTC).
         data_dir: Folder of the data.
     """
-    from gba_report.schemas import DATASET_ORDER
+    from gba_report.data.schemas import DATASET_ORDER
 
     data_dir = data_dir or paths.data_dir()
     today = today or dt.datetime.now(dt.UTC).date()
@@ -319,7 +319,7 @@ def codebook_markdown(data_dir: Path | None = None) -> str:
     """
     import csv
 
-    from gba_report.schemas import DATASET_ORDER
+    from gba_report.data.schemas import DATASET_ORDER
 
     data_dir = data_dir or paths.data_dir()
     catalogue: dict[str, dict[str, str]] = {}

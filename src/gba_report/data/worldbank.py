@@ -25,7 +25,7 @@ from typing import Any
 
 from gba_report import paths
 from gba_report.data import read_table
-from gba_report.errors import DataError
+from gba_report.data.errors import DataError
 
 INDICATOR = "GB.XPD.RSDV.GD.ZS"
 SERIES = "worldbank_wdi"
@@ -287,7 +287,7 @@ def refresh(
     _set_source_date(data_dir / "sources.csv", today)
     codebook = data_dir / "CODEBOOK.md"
     if codebook.is_file():  # the codebook shows date_accessed: keep it in step
-        from gba_report.metadata import codebook_markdown
+        from gba_report.data.metadata import codebook_markdown
 
         codebook.write_text(codebook_markdown(data_dir), encoding="utf-8")
     result.written = True

@@ -2,8 +2,8 @@
 
 Every loader reads ``paths.data_dir()`` at call time, parses each cell into its declared type
 (integers as ``Int64``, numbers as ``Float64``, flags as ``bool``, codes and text as ``str``,
-empty text as ``""``), checks the table with its pandera schema (:mod:`gba_report.schemas`) and
-raises :class:`gba_report.errors.DataError` naming file, row (and file line), column, rule and
+empty text as ``""``), checks the table with its pandera schema (:mod:`gba_report.data.schemas`) and
+raises :class:`gba_report.data.errors.DataError` naming file, row (and file line), column, rule and
 what to do. No pandas or pandera traceback reaches the user.
 """
 
@@ -21,9 +21,10 @@ from typing import Any
 import pandas as pd
 import pandera.errors as pa_errors
 
-from gba_report import metadata, paths
-from gba_report.errors import DataError, raise_if_any
-from gba_report.schemas import (
+from gba_report import paths
+from gba_report.data import metadata
+from gba_report.data.errors import DataError, raise_if_any
+from gba_report.data.schemas import (
     DATASET_ORDER,
     PANDAS_DTYPES,
     TABLES,
@@ -99,7 +100,7 @@ def data_version(data_dir: Path | None = None) -> str:
 
 
 def load_metadata(name: str) -> dict[str, Any]:
-    """Return the checked metadata sidecar of dataset ``name`` (see :mod:`gba_report.metadata`).
+    """Return the checked metadata sidecar of dataset ``name`` (:mod:`gba_report.data.metadata`).
 
     Args:
         name: Dataset name, e.g. ``rd_intensity``.
@@ -268,7 +269,7 @@ def read_table(
     """Read, type and validate table ``name``.
 
     Args:
-        name: Dataset name (a key of :data:`gba_report.schemas.TABLES`).
+        name: Dataset name (a key of :data:`gba_report.data.schemas.TABLES`).
         data_dir: Folder of the data (default: :func:`gba_report.paths.data_dir`).
         codes: Codes of the code lists for foreign keys (default: read ``regions.csv`` and
             ``clusters.csv`` when the table refers to them).
