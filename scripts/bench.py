@@ -124,7 +124,7 @@ def measure(label: str, commands: list[tuple[list[str], Path]], env: dict) -> di
 def load_reports(manifest_path: Path) -> tuple[list[tuple[str, Path]], list[str]]:
     sys.path.insert(0, str(ROOT / "src"))
     os.environ["GBA_REPORT_MANIFEST"] = str(manifest_path)
-    from gba_report.build import load_manifest
+    from gba_report.engine.build import load_manifest
 
     manifest = load_manifest(manifest_path)
     langs = manifest.settings.get("languages") or ["en", "zh-Hant"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gba_report import build, build_worker
+from gba_report.engine import build
+from gba_report.engine import worker as build_worker
 
 
 def _nb(svg_id: str, count: int, date: str) -> dict:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from gba_report import history
+from gba_report.engine import history
 
 ROOT = Path(__file__).resolve().parents[2]
 GBA_REPORT = Path(sys.executable).with_name("gba-report")

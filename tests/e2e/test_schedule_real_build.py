@@ -15,7 +15,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from gba_report import history
+from gba_report.engine import history
 
 ROOT = Path(__file__).resolve().parents[2]
 GBA_REPORT = Path(sys.executable).with_name("gba-report")

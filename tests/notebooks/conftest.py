@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from gba_report import plots
+from gba_report.present import plots
 
 LATIN = re.compile(r"[A-Za-z]")
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from gba_report import history, paths
+from gba_report import paths
+from gba_report.engine import history
 
 ROOT = Path(__file__).resolve().parents[2]
 

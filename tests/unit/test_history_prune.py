@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gba_report import history, schedule
 from gba_report.data import metadata
+from gba_report.engine import history, schedule
 
 
 def _build(root: Path, day: int, status: str = "success") -> Path:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gba_report import i18n
+from gba_report.present import i18n
 
 
 def test_both_languages_define_the_same_keys():

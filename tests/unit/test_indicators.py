@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from gba_report import indicators
+from gba_report.analysis import indicators
 
 
 def test_cagr_doubling_over_one_year_is_100_percent():

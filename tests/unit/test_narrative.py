@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from gba_report import narrative
 from gba_report.data import metadata
+from gba_report.present import narrative
 
 
 def test_table_marks_secondary_and_unverified_rows_and_adds_legend():

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from gba_report import params
-from gba_report.params import Param, ParameterError
+from gba_report.engine import params
+from gba_report.engine.params import Param, ParameterError
 
 CELL = """lang: str = "en"  # Language of the report [choices: en, zh-Hant]
 focus_region: str = "GD"  # Region to focus on [choices: @regions]

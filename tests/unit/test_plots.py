@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import seaborn as sns
 
-from gba_report import plots
+from gba_report.present import plots
 
 
 def test_repel_enforces_min_gap_and_keeps_order():
@@ -30,7 +30,7 @@ def test_color_for_is_fixed_and_stable():
     # a code without a fixed colour gets one from the colour-blind palette, the same every run
     other = plots.color_for("XYZ_unknown")
     assert other in sns.color_palette("colorblind", 10).as_hex()
-    script = "from gba_report import plots; print(plots.color_for('XYZ_unknown'))"
+    script = "from gba_report.present import plots; print(plots.color_for('XYZ_unknown'))"
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == other  # not the per-process str hash
 

@@ -8,8 +8,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from gba_report.reports import cluster_indicators as ci
-from gba_report.reports import funding_indicators as fi
+from gba_report.analysis import clusters as ci
+from gba_report.analysis import funding as fi
 
 # ----------------------------------------------------------------- cross-border funding
 
@@ -300,7 +300,7 @@ def test_annotated_changes_are_the_major_ones_inside_window():
     ],
 )
 def test_wrap_label_never_breaks_numbers_or_strands_marks(text, kept):
-    from gba_report.plots_b import wrap_label
+    from gba_report.present.plots_b import wrap_label
 
     wrapped = wrap_label(text, 22)
     lines = wrapped.split("\n")
@@ -312,6 +312,6 @@ def test_wrap_label_never_breaks_numbers_or_strands_marks(text, kept):
 
 
 def test_wrap_label_keeps_short_labels_on_one_line():
-    from gba_report.plots_b import wrap_label
+    from gba_report.present.plots_b import wrap_label
 
     assert wrap_label("Central S&T funds", 22) == "Central S&T funds"

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from gba_report import build_title, i18n, params
+from gba_report.engine import params
+from gba_report.engine import title as build_title
+from gba_report.present import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -13,7 +13,8 @@ import re
 
 import pytest
 
-from gba_report import data, narrative
+from gba_report import data
+from gba_report.present import narrative
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 

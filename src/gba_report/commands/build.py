@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from gba_report.build import (
+from gba_report.engine.build import (
     EXIT_CODES,
     EXIT_OK,
     BuildError,
@@ -14,7 +14,7 @@ from gba_report.build import (
     BuildOptions,
     run_build,
 )
-from gba_report.build_progress import Progress
+from gba_report.engine.progress import Progress
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from gba_report import history, paths
+from gba_report import paths
+from gba_report.engine import history
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from gba_report.build import BuildError, load_manifest
-from gba_report.params import notebook_parameters
+from gba_report.engine.build import BuildError, load_manifest
+from gba_report.engine.params import notebook_parameters
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

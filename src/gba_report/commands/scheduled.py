@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gba_report import schedule
 from gba_report.data import metadata
+from gba_report.engine import schedule
 
 
 def _positive_int(text: str) -> int:

@@ -35,7 +35,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gba_report import i18n, narrative, plots
+from gba_report.present import i18n, narrative, plots
 
 
 class BaseReport:

@@ -28,8 +28,9 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gba_report import data, i18n, plots, plots_b
-from gba_report.reports import cluster_indicators as ci
+from gba_report import data
+from gba_report.analysis import clusters as ci
+from gba_report.present import i18n, plots, plots_b
 from gba_report.reports.base import BaseReport
 
 #: ISO2 economy code (as in the GII sources) -> region code used for the fixed chart colours.

@@ -27,8 +27,9 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gba_report import data, i18n, plots, plots_b
-from gba_report.reports import funding_indicators as fi
+from gba_report import data
+from gba_report.analysis import funding as fi
+from gba_report.present import i18n, plots, plots_b
 from gba_report.reports.base import BaseReport
 
 #: Currencies the report can be shown in.

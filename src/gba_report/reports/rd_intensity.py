@@ -23,7 +23,9 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gba_report import data, i18n, indicators, plots
+from gba_report import data
+from gba_report.analysis import indicators
+from gba_report.present import i18n, plots
 from gba_report.reports.base import BaseReport
 
 #: Which series represents a region, in order of preference.

@@ -24,8 +24,9 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gba_report import data, i18n, narrative
+from gba_report import data
 from gba_report.data import metadata
+from gba_report.present import i18n, narrative
 from gba_report.reports import get
 from gba_report.reports.base import BaseReport
 

@@ -43,8 +43,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from gba_report import history, paths
+from gba_report import paths
 from gba_report.data import metadata
+from gba_report.engine import history
 
 #: The build was published (or, with ``--prune-only``, housekeeping done); all is well.
 EXIT_OK = 0
@@ -74,7 +75,7 @@ EXIT_CODES: dict[int, str] = {
     EXIT_TERMINATED: "terminated (SIGTERM); the build was stopped, latest unchanged",
 }
 
-#: Exit codes of ``gba-report build`` (see :data:`gba_report.build.EXIT_CODES`) that keep their
+#: Exit codes of ``gba-report build`` (:data:`gba_report.engine.build.EXIT_CODES`) that keep their
 #: meaning here; every other failure of the build is :data:`EXIT_BUILD_FAILED`.
 BUILD_EXIT_MAP: dict[int, int] = {2: EXIT_USAGE, 3: EXIT_CONFIG}
 #: What the build's own exit codes mean, for the log.

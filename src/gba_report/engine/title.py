@@ -3,7 +3,7 @@
 The build (main process) calls :func:`display_parameters` for each report x language and puts
 the result in ``nb.metadata.gba_report["parameter_rows"]``; the HTML template renders the
 title block with :func:`title_block_html` (registered as the Jinja filter ``gba_title_block``
-by :func:`gba_report.build_worker.export_html`).
+by :func:`gba_report.engine.worker.export_html`).
 
 Readers see a label per parameter (``common.params.<name>`` in the locale files) and a readable
 value: region and cluster names, dates, Yes/No, currency and claim-status names. The exact
@@ -17,7 +17,7 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
-from gba_report import i18n
+from gba_report.present import i18n
 
 #: Parameters not shown to readers (the document language is obvious).
 HIDDEN_PARAMETERS = frozenset({"lang"})
@@ -106,7 +106,7 @@ def param_value(name: str, value: Any, lang: str, param: Any = None) -> str:
         name: Parameter name.
         value: The value the notebook ran with (lists of codes allowed).
         lang: ``en`` or ``zh-Hant``.
-        param: The declared :class:`gba_report.params.Param` (its provider and date flag say
+        param: The declared :class:`gba_report.engine.params.Param` (its provider and date flag say
             how to read the value), or ``None``.
 
     Returns:

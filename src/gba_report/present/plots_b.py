@@ -1,7 +1,8 @@
 """Charts of the ``cross_border_funding`` and ``cluster_rankings`` reports.
 
-Built on :mod:`gba_report.plots` (theme, fixed colours, :func:`~gba_report.plots.new_figure`,
-:func:`~gba_report.plots.repel`). Each function takes tidy frames with labels already
+Built on :mod:`gba_report.present.plots` (theme, fixed colours,
+:func:`~gba_report.present.plots.new_figure`, :func:`~gba_report.present.plots.repel`).
+Each function takes tidy frames with labels already
 translated and returns a :class:`matplotlib.figure.Figure`. Label placement is measured on
 the drawn figure (text extents in display units), so labels never overlap whatever the
 language or the length of a name.
@@ -22,8 +23,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox
 
-from gba_report import plots
-from gba_report.reports.cluster_indicators import consecutive_segments
+from gba_report.analysis.clusters import consecutive_segments
+from gba_report.present import plots
 
 #: Highlighted ranks up to this many places below the top N stay in the main bump panel.
 NEAR_RANKS = 8
@@ -280,7 +281,7 @@ def bump_chart(
     """Rank trajectories, rank 1 at the top; lines only between consecutive editions.
 
     Args:
-        frame: From :func:`gba_report.reports.cluster_indicators.bump_frame`.
+        frame: From :func:`gba_report.analysis.clusters.bump_frame`.
         labels: Display name per highlighted cluster code.
         first: First edition (x axis).
         last: Last edition.
@@ -483,7 +484,7 @@ def grouped_barh_with_na(
     """Horizontal grouped bars (clusters x metrics); unknown values drawn as hatched "n/a".
 
     Args:
-        frame: From :func:`gba_report.reports.cluster_indicators.shares_long`.
+        frame: From :func:`gba_report.analysis.clusters.shares_long`.
         cluster_labels: Display name per cluster code.
         metric_labels: Display name per metric, in drawing order.
         xlabel: X-axis label.
@@ -562,7 +563,7 @@ def lines_with_gaps(
     Args:
         wide: Index = x (edition or year), one column per series (missing = not found).
         labels: Display label per column.
-        color_codes: Code used for :func:`gba_report.plots.color_for` per column.
+        color_codes: Code used for :func:`gba_report.present.plots.color_for` per column.
         xlabel: X-axis label.
         ylabel: Y-axis label.
         invert: Put low values at the top (ranks).

@@ -621,7 +621,7 @@ def add_footer(fig: Figure, source: str = "", caption: str = "") -> Figure:
 
     Args:
         fig: The figure.
-        source: Source line (e.g. from :func:`gba_report.narrative.source_text`).
+        source: Source line (e.g. from :func:`gba_report.present.narrative.source_text`).
         caption: Caption.
 
     Returns:

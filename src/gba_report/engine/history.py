@@ -1,7 +1,7 @@
 """Build history and "what changed since the previous build".
 
 A published build is a folder ``report/build/<YYYYmmddTHHMMSSZ>-<random>/`` holding a
-``manifest.json`` (written by :mod:`gba_report.build`). This module reads those manifests to
+``manifest.json`` (written by :mod:`gba_report.engine.build`). This module reads those manifests to
 
 * find the previous successful build (:func:`previous_manifest`),
 * describe what changed between two builds: data files by sha256, key figures each report

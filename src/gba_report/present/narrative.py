@@ -34,12 +34,13 @@ import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from gba_report import i18n, paths
 from gba_report.data import metadata
+from gba_report.present import i18n
 
 
 @dataclass
@@ -170,7 +171,7 @@ def styles(show: bool = True) -> Output:
     Args:
         show: Display it.
     """
-    css = (paths.package_dir() / "report_styles.css").read_text(encoding="utf-8")
+    css = (Path(__file__).resolve().parent / "report_styles.css").read_text(encoding="utf-8")
     return _display(Output(f"<style>{css}</style>", ""), show)
 
 
@@ -378,7 +379,7 @@ def figure(
     """Display a matplotlib Figure once (SVG via the inline formatter), then caption and source.
 
     Args:
-        fig: The Figure (made with :func:`gba_report.plots.new_figure`, outside pyplot).
+        fig: The Figure (made with :func:`gba_report.present.plots.new_figure`, outside pyplot).
         caption_text: Caption displayed under the chart.
         source: Source line displayed under the caption.
         show: Display them.

@@ -5,8 +5,8 @@ API (used by every report module):
 - ``LANGS = ("en", "zh-Hant")``.
 - ``tr(lang, "<section>.<key>", **fmt)``: the string ``key`` of ``section`` in ``lang``,
   formatted with ``str.format(**fmt)``. Strings live in
-  ``src/gba_report/locales/<lang>/<section>.yml`` (one YAML mapping per language and section;
-  nested mappings give dotted keys, e.g. ``tr("en", "common.confidence.secondary")``).
+  ``src/gba_report/present/locales/<lang>/<section>.yml`` (one YAML mapping per language and
+  section; nested mappings give dotted keys, e.g. ``tr("en", "common.confidence.secondary")``).
   A missing key raises :class:`TranslationKeyError` (a ``KeyError``) naming key and language.
 - ``sections()``, ``keys(lang)``: every section name / every dotted key of a language.
 - ``region_name(code, lang)``, ``cluster_name(code, lang)``: names from ``data/regions.csv`` and
@@ -124,7 +124,7 @@ def tr(lang: str, key: str, **fmt: Any) -> Any:
         section = key.split(".", 1)[0]
         raise TranslationKeyError(
             f"Missing translation key {key!r} for language {lang!r}: add it to "
-            f"src/gba_report/locales/{lang}/{section}.yml"
+            f"src/gba_report/present/locales/{lang}/{section}.yml"
         ) from None
     if isinstance(value, str) and fmt:
         try:

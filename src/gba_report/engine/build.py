@@ -32,8 +32,9 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
-from gba_report import data, keyfigures, params, paths
-from gba_report.build_progress import Progress
+from gba_report import data, keyfigures, paths
+from gba_report.engine import params
+from gba_report.engine.progress import Progress
 
 EXIT_OK = 0
 EXIT_REPORT_FAILED = 1
@@ -587,7 +588,7 @@ class Builder:
             raise BuildError(f"invalid parameters:\n  {problems}", EXIT_USAGE) from None
 
         if "pdf" in self.formats:
-            from gba_report import pdf
+            from gba_report.engine import pdf
 
             try:
                 self.chromium = pdf.find_chromium()
@@ -609,7 +610,7 @@ class Builder:
 
     def compute_keys(self) -> None:
         """Hash the inputs and look each job up in the cache."""
-        from gba_report import build_title
+        from gba_report.engine import title as build_title
 
         self.data_files = data_file_hashes()
         self.data_version = data.data_version()
@@ -725,7 +726,7 @@ class Builder:
         job.extra["log"] = log
         job.started = time.monotonic()
         job.proc = subprocess.Popen(
-            [sys.executable, "-m", "gba_report.build_worker", str(job_file)],
+            [sys.executable, "-m", "gba_report.engine.worker", str(job_file)],
             stdout=subprocess.PIPE,
             stderr=log,
             stdin=subprocess.DEVNULL,
@@ -837,7 +838,7 @@ class Builder:
         """Copy the job's PDF from the cache or hand its HTML to the print thread."""
         if "pdf" not in self.formats or self.pdf_error is not None:
             return
-        from gba_report import pdf
+        from gba_report.engine import pdf
 
         html_bytes = job.html_file.read_bytes()
         key = hashlib.sha256(html_bytes + pdf.PRINT_SETTINGS_VERSION.encode()).hexdigest()
@@ -853,7 +854,7 @@ class Builder:
 
     def _print_queued(self) -> None:
         """Hand every HTML waiting for its PDF to the print thread (started on first use)."""
-        from gba_report import pdf
+        from gba_report.engine import pdf
 
         if self.printer is None:
             events = self._events
@@ -904,7 +905,7 @@ class Builder:
 
     def write_outputs(self) -> dict[str, Any]:
         """Write executed notebooks, manifest.json and index.html into the temp folder."""
-        from gba_report import history
+        from gba_report.engine import history
 
         executed_dir = self.tmp / "executed"
         executed_dir.mkdir(parents=True, exist_ok=True)
@@ -979,7 +980,7 @@ class Builder:
 
     def publish(self) -> Path:
         """Rename the temp folder into place and repoint ``latest`` (under a short lock)."""
-        from gba_report import history
+        from gba_report.engine import history
 
         (self.tmp / ".pid").unlink(missing_ok=True)
         final = self.builds / self.run_id
@@ -1071,7 +1072,7 @@ def render_index(manifest: dict[str, Any], formats: list[str], changes_html: str
     Args:
         manifest: The build manifest (as written to manifest.json).
         formats: Formats built.
-        changes_html: "What changed" fragment from :mod:`gba_report.history`.
+        changes_html: "What changed" fragment from :mod:`gba_report.engine.history`.
     """
     esc = html.escape
     rows = []

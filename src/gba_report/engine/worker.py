@@ -1,6 +1,6 @@
 """One report x language in its own process: execute with papermill, export HTML.
 
-Run by :mod:`gba_report.build` as ``python -m gba_report.build_worker JOB.json`` in a new
+Run by :mod:`gba_report.engine.build` as ``python -m gba_report.engine.worker JOB.json`` in a new
 process group (so the build can stop it and its kernel together). The job file names every
 input and output; the worker writes ``result.json`` next to it and prints one progress line
 per stage (``@stage <name>``) on stdout.
@@ -139,7 +139,7 @@ def export_html(nb: Any, template_dir: Path, lang: str) -> str:
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    from gba_report import build_title
+    from gba_report.engine import title as build_title
 
     exporter = HTMLExporter(
         template_name="gba",

@@ -1,0 +1,1 @@
+"""Pure computations on tidy frames: common indicators and one module per topic."""

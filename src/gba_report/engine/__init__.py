@@ -1,0 +1,1 @@
+"""The build engine: parameters, jobs, cache, worker, export, PDF, publishing, history, schedule."""
