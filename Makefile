@@ -7,11 +7,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
 ARGS ?=
 LANGS ?= all
 FORMATS ?= html,pdf
 
-.PHONY: help setup system-deps venv test lint validate report bench lab clean
+.PHONY: help setup system-deps venv lock test lint validate report bench lab clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-12s %s\n", $$1, $$2}'
@@ -21,15 +22,20 @@ setup: system-deps venv ## Install system packages (if missing) and the Python e
 system-deps: ## Install chromium, fonts-noto-cjk, poppler-utils when missing (Debian/Ubuntu)
 	@bash scripts/setup_system.sh
 
-venv: $(STAMP) ## Create .venv and install the package with its dev extras
+venv: $(STAMP) ## Create .venv with exactly the versions in requirements.lock, then the package
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' \
 	  || { echo "Set PYTHON=/path/to/python3.11 (e.g. make test PYTHON=python3.11)"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python scripts/lock.py prune
 	@touch $(STAMP)
+
+lock: ## Re-resolve requirements.lock from pyproject.toml (needs PyPI), then `make setup`
+	@test -x $(BIN)/uv || $(MAKE) --no-print-directory venv
+	$(BIN)/python scripts/lock.py
 
 lint: venv ## Run ruff on the package, scripts, tests and notebooks
 	$(BIN)/ruff check src scripts tests notebooks
