@@ -26,7 +26,6 @@ API (used by every report module):
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -35,6 +34,8 @@ from typing import Any
 
 import pandas as pd
 import yaml
+
+from gba_report import data, paths
 
 #: Languages every report is produced in.
 LANGS: tuple[str, ...] = ("en", "zh-Hant")
@@ -139,21 +140,21 @@ def tr(lang: str, key: str, **fmt: Any) -> Any:
 # --------------------------------------------------------------------------- names
 
 
-def _names(loader_name: str, code_col: str) -> dict[str, dict[str, str]]:
-    from gba_report import paths
-
-    return _names_cached(loader_name, code_col, str(paths.data_dir()))
-
-
-@lru_cache(maxsize=16)
-def _names_cached(loader_name: str, code_col: str, _data_dir: str) -> dict:
-    from gba_report import data
-
-    frame = getattr(data, loader_name)()
+def _names(frame: pd.DataFrame, code_col: str) -> dict[str, dict[str, str]]:
     return {
         str(row[code_col]): {"en": str(row["name_en"]), "zh-Hant": str(row["name_zh_hant"])}
         for _, row in frame.iterrows()
     }
+
+
+@lru_cache(maxsize=4)
+def _region_names(_data_dir: str) -> dict[str, dict[str, str]]:
+    return _names(data.load_regions(), "region_code")
+
+
+@lru_cache(maxsize=4)
+def _cluster_names(_data_dir: str) -> dict[str, dict[str, str]]:
+    return _names(data.load_clusters(), "cluster_code")
 
 
 def region_name(code: str, lang: str) -> str:
@@ -167,7 +168,7 @@ def region_name(code: str, lang: str) -> str:
         TranslationKeyError: The code is not in the region codelist.
     """
     _check_lang(lang)
-    names = _names("load_regions", "region_code")
+    names = _region_names(str(paths.data_dir()))
     if code not in names:
         raise TranslationKeyError(
             f"Region code {code!r} is not in data/regions.csv (needed for its {lang} name)"
@@ -186,7 +187,7 @@ def cluster_name(code: str, lang: str) -> str:
         TranslationKeyError: The code is not in the cluster codelist.
     """
     _check_lang(lang)
-    names = _names("load_clusters", "cluster_code")
+    names = _cluster_names(str(paths.data_dir()))
     if code not in names:
         raise TranslationKeyError(
             f"Cluster code {code!r} is not in data/clusters.csv (needed for its {lang} name)"
@@ -446,17 +447,6 @@ def fmt_date(iso: str, precision: str, lang: str) -> str:
     if day is not None:
         text += f"{day}日"
     return text
-
-
-def fmt_today(lang: str, today: _dt.date | None = None) -> str:
-    """Format today's date (or ``today``) in ``lang``.
-
-    Args:
-        lang: ``en`` or ``zh-Hant``.
-        today: Date to format; defaults to the current UTC date.
-    """
-    day = today or _dt.datetime.now(_dt.UTC).date()
-    return fmt_date(day.isoformat(), "day", lang)
 
 
 #: Marks put beside figures whose confidence is not "verified".
