@@ -8,7 +8,7 @@ API (used by every report module):
   ``src/gba_report/present/locales/<lang>/<section>.yml`` (one YAML mapping per language and
   section; nested mappings give dotted keys, e.g. ``tr("en", "common.confidence.secondary")``).
   A missing key raises :class:`TranslationKeyError` (a ``KeyError``) naming key and language.
-- ``sections()``, ``keys(lang)``: every section name / every dotted key of a language.
+- ``keys(lang)``, ``has(lang, key)``: every dotted key of a language / whether one exists.
 - ``region_name(code, lang)``, ``cluster_name(code, lang)``: names from ``data/regions.csv`` and
   ``data/clusters.csv`` (``name_en`` / ``name_zh_hant``).
 - Number formats (all return ``str``):
@@ -21,7 +21,7 @@ API (used by every report module):
   ``"超過4.6億元人民幣"``; ``fmt_hkd_million(35772, lang)`` -> ``"HK$35.772 bn"`` /
   ``"357.72億港元"``;
   ``fmt_int``, ``fmt_number``, ``fmt_year``, ``fmt_date(iso, precision, lang)``,
-  ``confidence_label(conf, lang)``, ``confidence_mark(conf)``, ``join_names(names, lang)``.
+  ``confidence_mark(conf)``, ``join_names(names, lang)``.
 """
 
 from __future__ import annotations
@@ -77,11 +77,6 @@ def _strings(lang: str) -> dict[str, Any]:
             raise ValueError(f"{path}: expected a YAML mapping of keys to strings")
         _flatten(path.stem, content, out)
     return out
-
-
-def sections() -> list[str]:
-    """Return the section names (YAML file stems) defined for English."""
-    return sorted(p.stem for p in (LOCALES_DIR / LANGS[0]).glob("*.yml"))
 
 
 def keys(lang: str) -> set[str]:
@@ -451,16 +446,6 @@ def fmt_date(iso: str, precision: str, lang: str) -> str:
 
 #: Marks put beside figures whose confidence is not "verified".
 CONFIDENCE_MARKS = {"verified": "", "secondary": "†", "unverified": "‡"}
-
-
-def confidence_label(conf: str, lang: str) -> str:
-    """Return the reader-facing label of a confidence level.
-
-    Args:
-        conf: ``verified``, ``secondary`` or ``unverified``.
-        lang: ``en`` or ``zh-Hant``.
-    """
-    return tr(lang, f"common.confidence.{conf}")
 
 
 def confidence_mark(conf: str) -> str:
