@@ -1,10 +1,8 @@
 """rd_intensity: the report class run section by section (no kernel), both languages."""
 
 import pytest
-from notebook_runs import Run, build, defaults
+from notebook_runs import Run, build
 
-from gba_report import paths
-from gba_report.reports.base import notebook_defaults
 from gba_report.reports.rd_intensity import RDIntensityReport
 
 
@@ -122,11 +120,6 @@ def test_start_after_end_is_refused():
         build(RDIntensityReport, "en", comparators=["HK", "ATLANTIS"])
 
 
-def test_the_report_reads_the_defaults_the_engine_reads():
-    # one declaration (the parameters cell), two readers: the engine's and the report's
-    path = paths.notebooks_dir() / RDIntensityReport.notebook
-    assert {k: v for k, v in notebook_defaults(path).items() if k != "lang"} == defaults(
-        RDIntensityReport
-    )
+def test_from_notebook_overrides_the_notebook_defaults():
     report = RDIntensityReport.from_notebook("en", focus_region="SH")
     assert report.focus == "SH" and report.analysis.start_year == 2010

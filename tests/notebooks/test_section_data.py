@@ -18,9 +18,10 @@ import pytest
 from matplotlib.collections import PathCollection
 from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation
-from notebook_runs import Run, build, notebook_sections
+from notebook_runs import Run, build, defaults, notebook_sections
 
-from gba_report import data
+from gba_report import data, paths
+from gba_report.reports.base import notebook_defaults
 from gba_report.reports.cluster_rankings import ClusterRankingsReport
 from gba_report.reports.cross_border_funding import CrossBorderFundingReport
 from gba_report.reports.rd_intensity import RDIntensityReport
@@ -276,6 +277,15 @@ def section(runs, cls, name, lang="en"):
 @pytest.mark.parametrize("cls", list(COLUMNS), ids=lambda c: c.name)
 def test_every_section_of_the_notebook_is_declared_here(cls):
     assert notebook_sections(cls) == list(COLUMNS[cls])
+
+
+@pytest.mark.parametrize("cls", list(COLUMNS), ids=lambda c: c.name)
+def test_reports_read_the_defaults_the_engine_reads(cls):
+    # one declaration (the notebook's parameters cell), two readers: the engine's and the report's
+    own = notebook_defaults(paths.notebooks_dir() / cls.notebook)
+    assert own.pop("lang") == "en"
+    assert own == defaults(cls)
+    assert cls.from_notebook("zh-Hant").lang == "zh-Hant"
 
 
 @pytest.mark.parametrize("lang", LANGS)
