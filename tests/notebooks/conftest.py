@@ -1,10 +1,10 @@
-"""Fixtures for the report tests: Latin-letter checks, table headers and chart texts."""
+"""Fixtures of the report tests: Latin-letter checks, table headers and chart texts."""
 
 import re
 
 import pytest
 
-from gba_report.present import plots
+from gba_report.present.charts import theme
 
 LATIN = re.compile(r"[A-Za-z]")
 
@@ -20,7 +20,7 @@ def _table_headers(report):
 def _chart_texts(report):
     texts = []
     for fig in report.figures():
-        texts += plots.figure_texts(fig)
+        texts += theme.figure_texts(fig)
     return texts
 
 

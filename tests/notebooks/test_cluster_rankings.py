@@ -8,9 +8,12 @@ the code.
 """
 
 import pytest
-from _helpers_b import (
+from notebook_runs import (
     LATIN,
     LATIN_WORD,
+    Run,
+    assert_outputs_are_the_sections,
+    build,
     chart_label_texts,
     key_figures,
     output_headings,
@@ -22,34 +25,10 @@ from _helpers_b import (
 from gba_report.reports.cluster_rankings import ClusterRankingsReport, ordinal
 
 NOTEBOOK = "03_cluster_rankings.ipynb"
-SECTIONS = (
-    "intro",
-    "rank_trajectories",
-    "methodology",
-    "top_table",
-    "patents_vs_publications",
-    "metric_shares",
-    "clusters_per_economy",
-    "macao_zhuhai",
-    "economy_ranks",
-)
-DEFAULT_HIGHLIGHT = [
-    "shenzhen_hong_kong_guangzhou",
-    "macao_zhuhai",
-    "tokyo_yokohama",
-    "beijing",
-    "seoul",
-    "san_jose_san_francisco",
-    "shanghai_suzhou",
-]
 
 
 def _report(lang, **kw):
-    kw.setdefault("highlight", DEFAULT_HIGHLIGHT)
-    report = ClusterRankingsReport(lang=lang, show=False, **kw)
-    for name in SECTIONS:
-        getattr(report, name)()
-    return report
+    return Run(build(ClusterRankingsReport, lang, **kw))
 
 
 @pytest.fixture(scope="module")
@@ -155,9 +134,18 @@ def test_other_parameters_narrow_window_and_top_n():
 
 def test_unknown_cluster_or_reversed_window_is_refused():
     with pytest.raises(ValueError, match="unknown cluster"):
-        ClusterRankingsReport(lang="en", highlight=["atlantis"], show=False)
+        build(ClusterRankingsReport, "en", highlight=["atlantis"])
     with pytest.raises(ValueError, match="first_edition"):
-        ClusterRankingsReport(lang="en", first_edition=2025, last_edition=2017, show=False)
+        build(ClusterRankingsReport, "en", first_edition=2025, last_edition=2017)
+
+
+def test_thin_windows_leave_out_what_has_no_data_instead_of_failing():
+    # no economy-level rank is recorded for 2017; in 2021 only the US count was found
+    early = _report("en", first_edition=2017, last_edition=2017)
+    assert early.sections["economy_ranks"].blocks == ()
+    late = _report("en", first_edition=2020, last_edition=2021)
+    per_economy = late.sections["clusters_per_economy"]
+    assert per_economy.figure is not None and per_economy.headings() == []
 
 
 @pytest.mark.slow
@@ -172,6 +160,7 @@ def test_unknown_cluster_or_reversed_window_is_refused():
 )
 def test_notebook_runs_and_shows_key_figures(tmp_path, lang, params):
     nb = run_notebook(NOTEBOOK, tmp_path, lang=lang, **params)
+    assert_outputs_are_the_sections(nb, ClusterRankingsReport, lang, **params)
     text = rendered_text(nb)
     heads = output_headings(nb)
     figs = key_figures(nb)

@@ -9,9 +9,12 @@ RMB 38 m = HK$42.27 m (rate 42.27 / 38 = 1.1124), C&SD / HKSAR figures for Hong 
 """
 
 import pytest
-from _helpers_b import (
+from notebook_runs import (
     LATIN,
     LATIN_WORD,
+    Run,
+    assert_outputs_are_the_sections,
+    build,
     chart_label_texts,
     key_figures,
     output_headings,
@@ -23,21 +26,10 @@ from _helpers_b import (
 from gba_report.reports.cross_border_funding import CrossBorderFundingReport
 
 NOTEBOOK = "02_cross_border_funding.ipynb"
-SECTIONS = (
-    "intro",
-    "timeline",
-    "cumulative",
-    "single_grants",
-    "shared_facilities",
-    "hk_rd_structure",
-)
 
 
 def _report(lang, **kw):
-    report = CrossBorderFundingReport(lang=lang, show=False, **kw)
-    for name in SECTIONS:
-        getattr(report, name)()
-    return report
+    return Run(build(CrossBorderFundingReport, lang, **kw))
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +101,10 @@ def test_hkd_states_the_rate_used():
 
 def test_without_unverified_and_earlier_cutoff():
     report = _report("en", include_unverified=False, as_of="2022-12-31")
-    text = " ".join(report.texts())
+    # the sections' own texts (the closing section's caveats describe the whole dataset)
+    text = " ".join(
+        t for name, s in report.sections.items() if name != "sources" for t in s.texts()
+    )
     heads = report.headings()
     assert "Cumulative cross-border disbursements passed over RMB 300 m by June 2022" in heads
     assert "460" not in text and "560" not in text and "3.1696" not in text
@@ -121,7 +116,8 @@ def test_every_chart_has_caption_and_source(reports):
         texts = report.texts()
         n_sources = sum(t.startswith(("Source", "資料來源")) for t in texts)
         assert len(report.figures()) == 3
-        assert n_sources >= len(report.figures()) + 2  # + grants and facilities tables
+        # + the milestones, grants and facilities tables; + the closing section's sources
+        assert n_sources == len(report.figures()) + 3
 
 
 def test_zh_hant_has_no_english_in_headings_charts_or_table_headers(reports):
@@ -140,9 +136,9 @@ def test_zh_hant_has_no_english_in_headings_charts_or_table_headers(reports):
 
 def test_bad_parameters_are_refused():
     with pytest.raises(ValueError, match="currency"):
-        CrossBorderFundingReport(lang="en", currency="USD", show=False)
+        build(CrossBorderFundingReport, "en", currency="USD")
     with pytest.raises(ValueError, match="as_of"):
-        CrossBorderFundingReport(lang="en", as_of="mid-2023", show=False)
+        build(CrossBorderFundingReport, "en", as_of="mid-2023")
 
 
 @pytest.mark.slow
@@ -157,6 +153,7 @@ def test_bad_parameters_are_refused():
 )
 def test_notebook_runs_and_shows_key_figures(tmp_path, lang, params):
     nb = run_notebook(NOTEBOOK, tmp_path, lang=lang, **params)
+    assert_outputs_are_the_sections(nb, CrossBorderFundingReport, lang, **params)
     text = rendered_text(nb)
     heads = output_headings(nb)
     figs = key_figures(nb)
@@ -188,8 +185,7 @@ def test_notebook_runs_and_shows_key_figures(tmp_path, lang, params):
 
 def test_as_of_hides_facility_figures_dated_later():
     # the CSNS figures are dated only by the article's year (2025): hidden at the end of 2024
-    report = CrossBorderFundingReport(lang="en", as_of="2024-12-31", show=False)
-    report.shared_facilities()
-    text = " ".join(report.texts())
+    section = build(CrossBorderFundingReport, "en", as_of="2024-12-31").shared_facilities()
+    text = " ".join(section.texts())
     assert "China Spallation Neutron Source" not in text
     assert "over 280 million" in text  # Nansha figures, 31 October 2024

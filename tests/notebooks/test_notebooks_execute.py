@@ -2,13 +2,17 @@
 parameters, in both languages; the outputs hold the computed key figures."""
 
 import re
-from pathlib import Path
 
 import nbformat
 import papermill as pm
 import pytest
+from notebook_runs import assert_outputs_are_the_sections
 
 from gba_report import keyfigures, paths
+from gba_report.reports.rd_intensity import RDIntensityReport
+from gba_report.reports.summary import SummaryReport
+
+CLASSES = {"01_rd_intensity.ipynb": RDIntensityReport, "00_summary.ipynb": SummaryReport}
 
 LATIN = re.compile(r"[A-Za-z]")
 
@@ -104,4 +108,9 @@ def test_notebook_runs_and_shows_key_figures(tmp_path, notebook, params, expecte
         assert not [h for h in heads if LATIN.search(h)], heads
         ths = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", html)]
         assert not [h for h in ths if LATIN.search(h)], ths
-    assert Path(out).stat().st_size > 0
+    # every code cell ran, none failed
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in code)
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+    # what each cell shows is exactly the sections it calls, as the report builds them
+    assert_outputs_are_the_sections(nb, CLASSES[notebook], lang, **params)

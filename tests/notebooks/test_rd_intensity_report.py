@@ -1,29 +1,13 @@
 """rd_intensity: the report class run section by section (no kernel), both languages."""
 
 import pytest
+from notebook_runs import Run, build
 
 from gba_report.reports.rd_intensity import RDIntensityReport
 
-SECTIONS = (
-    "intro",
-    "headline",
-    "intensity_over_time",
-    "international",
-    "spend_by_province",
-    "share_of_china",
-    "growth",
-    "target",
-    "cities",
-    "hk_by_sector",
-    "sources",
-)
 
-
-def run(**params):
-    report = RDIntensityReport(show=False, **params)
-    for name in SECTIONS:
-        getattr(report, name)()
-    return report
+def run(lang="en", **params):
+    return Run(build(RDIntensityReport, lang, **params))
 
 
 @pytest.fixture(scope="module")
@@ -130,5 +114,12 @@ def test_other_parameters_jiangsu_2015_2023(no_latin, chart_texts):
 
 
 def test_start_after_end_is_refused():
-    with pytest.raises(ValueError):
-        RDIntensityReport(lang="en", start_year=2020, end_year=2015, show=False)
+    with pytest.raises(ValueError, match="start_year"):
+        build(RDIntensityReport, "en", start_year=2020, end_year=2015)
+    with pytest.raises(ValueError, match="Unknown region"):
+        build(RDIntensityReport, "en", comparators=["HK", "ATLANTIS"])
+
+
+def test_from_notebook_overrides_the_notebook_defaults():
+    report = RDIntensityReport.from_notebook("en", focus_region="SH")
+    assert report.focus == "SH" and report.analysis.start_year == 2010

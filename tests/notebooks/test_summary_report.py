@@ -1,24 +1,13 @@
 """summary: the executive brief built from the three report classes, both languages."""
 
 import pytest
+from notebook_runs import Run, build
 
 from gba_report.reports.summary import SummaryReport, first_sentence
 
-SECTIONS = (
-    "intro",
-    "rd_intensity",
-    "cross_border_funding",
-    "cluster_rankings",
-    "claims",
-    "sources",
-)
 
-
-def run(**params):
-    report = SummaryReport(show=False, **params)
-    for name in SECTIONS:
-        getattr(report, name)()
-    return report
+def run(lang="en", **params):
+    return Run(build(SummaryReport, lang, **params))
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +51,8 @@ def test_claims_table_counts_and_status(en):
 
 
 def test_claims_filter_by_status():
-    report = SummaryReport(lang="zh-Hant", claim_status=["corrected"], show=False)
-    report.claims()
-    table = next(o for o in report.outputs if "gba-claims" in getattr(o, "html", ""))
+    section = build(SummaryReport, "zh-Hant", claim_status=["corrected"]).claims()
+    table = next(o for o in section.blocks if "gba-claims" in getattr(o, "html", ""))
     assert table.html.count("<tr>") == 1 + 1
     assert "5,099.6" in table.html or "5,099.61" in table.html
 
@@ -85,8 +73,19 @@ def test_zh_hant_headings_charts_and_tables_have_no_english(
 
 
 def test_unknown_claim_status_is_refused():
-    with pytest.raises(ValueError):
-        SummaryReport(lang="en", claim_status=["maybe"], show=False)
+    with pytest.raises(ValueError, match="maybe"):
+        build(SummaryReport, "en", claim_status=["maybe"])
+
+
+def test_key_figures_of_the_brief_are_the_full_reports_figures(en):
+    # the brief records all of the R&D report's figures and named ones of the other two
+    kf = en.key_figures()
+    rd = en.report.rd.key_figures()
+    assert {k: kf[k] for k in rd} == rd
+    assert kf["crossborder_cumulative_rmb_million_latest"]["value"] == 460
+    assert kf["gba_cluster_rank_latest"]["value"] == 1
+    assert kf["macao_zhuhai_rank_latest"]["value"] == 98
+    assert "milestones_shown" not in kf and "china_gii_rank_latest" not in kf
 
 
 def test_key_figures_are_boxes_with_confidence_marks(en, zh):

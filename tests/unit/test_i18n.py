@@ -89,8 +89,7 @@ def test_fmt_int_and_pp():
     assert i18n.fmt_pp(-0.12, "zh-Hant") == "0.12個百分點"
 
 
-def test_confidence_labels_and_marks():
-    assert i18n.confidence_label("secondary", "zh-Hant") == "二手來源"
+def test_confidence_marks():
     assert i18n.confidence_mark("verified") == ""
     assert i18n.confidence_mark("secondary") == "†"
     assert i18n.confidence_mark("unverified") == "‡"

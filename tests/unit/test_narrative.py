@@ -1,9 +1,11 @@
-"""Report blocks: tables with confidence marks, source lines, the closing sources section."""
+"""Report blocks and sections: tables with confidence marks, escaping, display order."""
 
 import pandas as pd
+import pytest
+from matplotlib.figure import Figure
 
 from gba_report.data import metadata
-from gba_report.present import narrative
+from gba_report.present import narrative, sections
 
 
 def test_table_marks_secondary_and_unverified_rows_and_adds_legend():
@@ -14,52 +16,83 @@ def test_table_marks_secondary_and_unverified_rows_and_adds_legend():
             "confidence": ["verified", "secondary", "unverified"],
         }
     )
-    out = narrative.table(df, "en", {"name": "Name", "value": "Value"}, show=False)
+    out = narrative.table(df, "en", {"name": "Name", "value": "Value"})
     assert out.html.count("<tr>") == 4
-    assert "b<sup" in out.html and "†</sup>" in out.html
-    assert "‡</sup>" in out.html
-    assert "secondary source" in out.html  # the legend
-    assert "<th" in out.html and ">Name</th>" in out.html
+    assert '<td style="text-align:left">a</td>' in out.html  # verified: no mark
+    assert 'b<sup class="gba-mark">†</sup>' in out.html
+    assert 'c<sup class="gba-mark">‡</sup>' in out.html
+    assert "† secondary source" in out.html  # the legend
+    assert ">Name</th>" in out.html and ">Value</th>" in out.html
+    assert out.markdown.splitlines()[0] == "| Name | Value |"
 
 
 def test_table_escapes_text_but_keeps_declared_html_columns():
     df = pd.DataFrame({"a": ["<b>x</b>"], "b": ['<span class="s">ok</span>']})
-    out = narrative.table(
-        df, "en", {"a": "A", "b": "B"}, confidence_col=None, html_cols=["b"], show=False
-    )
+    out = narrative.table(df, "en", {"a": "A", "b": "B"}, confidence_col=None, html_cols=["b"])
     assert "&lt;b&gt;x&lt;/b&gt;" in out.html
     assert '<span class="s">ok</span>' in out.html
-    assert "secondary source" not in out.html  # no legend without marks
+    assert "gba-note" not in out.html  # no legend without marks
+    assert out.markdown.splitlines()[-1] == "| <b>x</b> | ok |"  # tags of HTML columns dropped
 
 
-def test_source_line_names_each_publisher_once():
-    text = narrative.source_text(["rd_intensity"], "en")
-    assert text.startswith("Sources: ")
-    parts = text.removeprefix("Sources: ").split("; ")
-    assert len(parts) == len(set(parts))
-    assert narrative.source_text(["rd_intensity"], "zh-Hant").startswith("資料來源：")
+def test_text_blocks_escape_and_keep_bold():
+    assert narrative.para("R&D **up** <3").html == "<p>R&amp;D <strong>up</strong> &lt;3</p>"
+    h = narrative.heading("Guangdong's R&D: 3.60%", level=3)
+    assert h.html == '<h3 id="guangdong-s-r-d-3-60">Guangdong\'s R&amp;D: 3.60%</h3>'
+    assert h.markdown == "### Guangdong's R&D: 3.60%"
+    assert narrative.note("n").html == '<p class="gba-note">n</p>'
+    assert narrative.bullets(["a", "b"]).markdown == "- a\n- b"
 
 
-def test_sources_section_lists_caveats_sources_and_freshness():
-    out = narrative.sources_section(["rd_intensity", "targets"], "zh-Hant", show=False)
-    assert "注意事項與資料來源" in out.html
-    assert "數據時效" in out.html
-    assert "https://" in out.html
+def test_confidence_note_only_when_a_figure_is_not_verified():
+    assert narrative.confidence_note(["verified", "verified"], "en") is None
+    zh = narrative.confidence_note(["verified", "unverified"], "zh-Hant")
+    assert "‡" in zh.html and "gba-note" in zh.html
 
 
-def test_sources_section_warns_about_old_data():
-    # a negative age makes every dataset "too old", in both languages
-    en = narrative.sources_section(["targets"], "en", max_data_age_days=-1, show=False)
-    assert "gba-warning" in en.html and "newer figures may exist" in en.html
-    zh = narrative.sources_section(["targets"], "zh-Hant", max_data_age_days=-1, show=False)
-    assert "gba-warning" in zh.html and "或已有較新數字" in zh.html
+def test_max_data_age_comes_from_the_manifest(tmp_path, monkeypatch):
+    manifest = tmp_path / "reports.yml"
+    manifest.write_text("settings:\n  max_data_age_days: 30\nreports: {}\n", encoding="utf-8")
+    monkeypatch.setenv("GBA_REPORT_MANIFEST", str(manifest))
+    assert metadata.configured_max_data_age_days() == 30
+    manifest.write_text("settings: {}\nreports: {}\n", encoding="utf-8")
+    assert metadata.configured_max_data_age_days() == 365  # the documented default
 
 
-def test_max_data_age_comes_from_the_manifest():
-    import yaml
+@pytest.fixture
+def shown(monkeypatch):
+    """What a section displays, in order: (kind, content, metadata)."""
+    calls = []
 
-    from gba_report import paths
+    def display(obj, raw=False, metadata=None):
+        if isinstance(obj, Figure):
+            calls.append(("figure", obj, metadata))
+        else:
+            calls.append(("html", obj["text/html"], None))
 
-    manifest = yaml.safe_load(paths.manifest_file().read_text(encoding="utf-8"))
-    expected = manifest.get("settings", {}).get("max_data_age_days", 365)
-    assert metadata.configured_max_data_age_days() == expected
+    monkeypatch.setattr(sections, "display", display)
+    return calls
+
+
+def _section(page, cited):
+    fig = Figure()
+    s = sections.SectionBuilder("demo", "en", page, cited.extend)
+    s.heading("A finding").plain_chart(fig, "Chart about the finding")
+    s.add(narrative.caption("Caption"))
+    return s.done(pd.DataFrame({"year": [2024], "value_pct": [3.6]})), fig
+
+
+def test_section_shows_its_blocks_after_the_stylesheet_once(shown):
+    page, cited = sections.Page(), []
+    first, fig = _section(page, cited)
+    second, _ = _section(page, cited)
+    first._ipython_display_()
+    second._ipython_display_()
+    kinds = [c[0] for c in shown]
+    assert kinds == ["html", "html", "figure", "html", "html", "figure", "html"]
+    assert shown[0][1].startswith("<style>")  # the stylesheet, once per page
+    assert shown[1][1].startswith("<h2")
+    assert shown[2] == ("figure", fig, {"image/svg+xml": {"alt": "Chart about the finding"}})
+    assert first.data.to_dict("list") == {"year": [2024], "value_pct": [3.6]}
+    assert first.figure is fig and first.headings() == ["A finding"]
+    assert repr(first) == "<Section demo: data 1 rows x 2 columns, a chart>"

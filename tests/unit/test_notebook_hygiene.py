@@ -4,7 +4,8 @@ Checked with ``ast`` on every notebook in ``notebooks/`` (all reports, whoever w
 no ``def``/``class``/``lambda``, no ``for``/``while`` loops or comprehensions, no numeric
 literals, no file paths, 1-5 lines per cell; the first cell is markdown, the second the
 ``parameters`` cell (literal defaults with type hints and a help comment), the last code cell
-records key figures; committed without outputs.
+records key figures; notebooks import only the report classes and ``keyfigures``; committed
+without outputs.
 """
 
 import ast
@@ -106,3 +107,19 @@ def test_committed_without_outputs(path):
         if cell.cell_type == "code":
             assert not cell.get("outputs"), f"{path.name}: outputs present (run nbstripout)"
             assert cell.get("execution_count") is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_import_reports_and_keyfigures_only(path):
+    imported = []
+    for cell in _cells(path):
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.ImportFrom):
+                imported += [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                imported += [a.name for a in node.names]
+    assert imported, "the notebook imports its report"
+    allowed = ("gba_report.keyfigures", "gba_report.reports.")
+    assert [name for name in imported if not name.startswith(allowed)] == []

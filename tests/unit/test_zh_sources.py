@@ -82,20 +82,20 @@ def test_zh_source_line_has_no_english(names):
         assert text.startswith("資料來源：")
         words = _latin_words(text) - OUTPUT_TOKENS
         assert not words, f"English in zh-Hant source line: {sorted(words)}"
-    out = narrative.source_line(names, "zh-Hant", show=False)
+    out = narrative.source_line(names, "zh-Hant")
     assert not _latin_words(_visible_text(out.html)) - OUTPUT_TOKENS
     assert ", copy" not in out.html
 
 
 @pytest.mark.parametrize("compact", [False, True])
 def test_zh_sources_section_has_no_english(compact):
-    out = narrative.sources_section(DATASETS, "zh-Hant", show=False, compact=compact)
+    out = narrative.sources_section(DATASETS, "zh-Hant", compact=compact)
     words = _latin_words(_visible_text(out.html)) - OUTPUT_TOKENS
     assert not words, f"English in the zh-Hant sources section: {sorted(words)}"
     assert "《" in out.html and "授權：" in out.html
 
 
 def test_en_sources_section_keeps_english():
-    out = narrative.sources_section(["rd_intensity"], "en", show=False)
+    out = narrative.sources_section(["rd_intensity"], "en")
     assert "World Bank" in out.html and "<em>" in out.html
     assert "世界銀行（" not in out.html

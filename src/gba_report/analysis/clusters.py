@@ -7,10 +7,13 @@ values or frames; nothing here reads files or knows about languages.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
+
+from gba_report.analysis import indicators
 
 #: Methodology changes (``gii_methodology.change_code``) the bump chart annotates: publications
 #: added, the Shenzhen–Hong Kong + Guangzhou merger, venture-capital deals added. Their editions
@@ -23,6 +26,9 @@ ANNOTATED_METHOD_CHANGES = (
 
 #: Metrics of the 2025 three-metric ranking, in display order.
 SHARE_COLUMNS = ("pct_share_pct", "publications_share_pct", "vc_deals_share_pct")
+
+#: Highlighted ranks up to this many places below the top N stay in the bump chart's main panel.
+NEAR_RANKS = 8
 
 
 def editions_between(ranks: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
@@ -69,8 +75,7 @@ class RankStory:
         previous_editions_found: How many earlier editions have a rank.
         previous_editions_total: How many editions lie between previous_first and
             previous_last (so a gap in the record is visible).
-        best_rank: Best (lowest) rank in the window.
-        first_time_best: True when the latest rank is better than every earlier one.
+        previous_rank: Rank in the last earlier edition (None when there is none).
     """
 
     cluster_code: str
@@ -81,8 +86,7 @@ class RankStory:
     previous_ranks: tuple[int, ...]
     previous_editions_found: int
     previous_editions_total: int
-    best_rank: int
-    first_time_best: bool
+    previous_rank: int | None
 
     @property
     def same_rank_every_previous_edition(self) -> bool:
@@ -115,9 +119,7 @@ def rank_story(ranks: pd.DataFrame, cluster_code: str, first: int, last: int) ->
     latest_rank = int(hist.iloc[-1])
     prev = hist.iloc[:-1]
     if prev.empty:
-        return RankStory(
-            cluster_code, latest_edition, latest_rank, None, None, (), 0, 0, latest_rank, False
-        )
+        return RankStory(cluster_code, latest_edition, latest_rank, None, None, (), 0, 0, None)
     p_first, p_last = int(prev.index[0]), int(prev.index[-1])
     return RankStory(
         cluster_code=cluster_code,
@@ -128,8 +130,7 @@ def rank_story(ranks: pd.DataFrame, cluster_code: str, first: int, last: int) ->
         previous_ranks=tuple(sorted({int(r) for r in prev})),
         previous_editions_found=len(prev),
         previous_editions_total=p_last - p_first + 1,
-        best_rank=int(hist.min()),
-        first_time_best=latest_rank < int(prev.min()),
+        previous_rank=int(prev.iloc[-1]),
     )
 
 
@@ -175,32 +176,34 @@ def bump_frame(
         highlight: Cluster codes drawn in colour (all their ranks, however low).
 
     Returns:
-        Columns edition, rank, cluster_code, is_highlighted, is_inferred, confidence.
+        Columns edition, rank, cluster_code, is_inferred, source_id, confidence,
+        is_highlighted, panel (``main`` or ``lower``, see :func:`main_panel_ranks`) and
+        segment (runs of consecutive editions of one cluster within one panel: a line is
+        drawn only within a segment).
     """
     win = editions_between(ranks, first, last)
     keep = (win["rank"] <= max_rank) | win["cluster_code"].isin(list(highlight))
-    out = win.loc[keep, ["edition", "rank", "cluster_code", "is_inferred", "confidence"]]
-    return out.assign(is_highlighted=out["cluster_code"].isin(list(highlight))).reset_index(
-        drop=True
-    )
+    cols = ["edition", "rank", "cluster_code", "is_inferred", "source_id", "confidence"]
+    out = win.loc[keep, cols]
+    out = out.assign(is_highlighted=out["cluster_code"].isin(list(highlight)))
+    limit = main_panel_ranks(out, max_rank)
+    out = out.assign(panel=["main" if r <= limit else "lower" for r in out["rank"]])
+    segments = out.groupby(["cluster_code", "panel"])["edition"].transform(indicators.segment_ids)
+    return out.assign(segment=segments).reset_index(drop=True)
 
 
-def consecutive_segments(editions: Iterable[int]) -> list[list[int]]:
-    """Split editions into runs of consecutive years, so lines never bridge a gap.
+def main_panel_ranks(frame: pd.DataFrame, max_rank: int) -> int:
+    """Ranks shown in the bump chart's main panel: the top ``max_rank``, or more.
+
+    The panel grows so that a highlighted cluster up to :data:`NEAR_RANKS` places lower stays
+    in it.
 
     Args:
-        editions: Edition years (any order).
-
-    Returns:
-        Sorted runs, e.g. ``[2017, 2018, 2020]`` -> ``[[2017, 2018], [2020]]``.
+        frame: Rows with ``rank`` and ``is_highlighted``.
+        max_rank: The top N asked for.
     """
-    runs: list[list[int]] = []
-    for year in sorted(int(e) for e in editions):
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    return runs
+    near = frame.loc[frame["is_highlighted"] & (frame["rank"] <= max_rank + NEAR_RANKS), "rank"]
+    return int(max([max_rank, *near.astype(int).tolist()]))
 
 
 def counts_for_edition(ranks: pd.DataFrame, edition: int) -> pd.DataFrame:
@@ -239,14 +242,14 @@ def shares_long(ranks: pd.DataFrame, edition: int) -> pd.DataFrame:
         edition: The edition (2025 introduced VC deals).
 
     Returns:
-        Columns cluster_code, rank, metric (one of :data:`SHARE_COLUMNS`), share_pct (float,
-        NaN when unknown), confidence.
+        Columns cluster_code, rank, source_id, confidence, metric (one of
+        :data:`SHARE_COLUMNS`), share_pct (float, NaN when unknown).
     """
     rows = ranks.loc[ranks["edition"] == edition].copy()
     known = rows[list(SHARE_COLUMNS)].notna().any(axis=1)
     rows = rows.loc[known].sort_values("rank")
     long = rows.melt(
-        id_vars=["cluster_code", "rank", "confidence"],
+        id_vars=["cluster_code", "rank", "source_id", "confidence"],
         value_vars=list(SHARE_COLUMNS),
         var_name="metric",
         value_name="share_pct",
@@ -279,7 +282,6 @@ class Entry:
         latest_rank: Rank then.
         latest_is_inferred: Whether the latest rank was inferred.
         places_gained: ``first_rank - latest_rank`` (positive = moved up).
-        consecutive: Number of consecutive editions ending at the latest one.
     """
 
     cluster_code: str
@@ -290,7 +292,6 @@ class Entry:
     latest_rank: int
     latest_is_inferred: bool
     places_gained: int
-    consecutive: int
 
 
 def entry(ranks: pd.DataFrame, cluster_code: str) -> Entry:
@@ -307,7 +308,6 @@ def entry(ranks: pd.DataFrame, cluster_code: str) -> Entry:
     if rows.empty:
         raise ValueError(f"cluster {cluster_code!r} has no rank in the data")
     first, latest = rows.iloc[0], rows.iloc[-1]
-    runs = consecutive_segments(rows["edition"])
     return Entry(
         cluster_code=cluster_code,
         first_edition=int(first["edition"]),
@@ -317,93 +317,7 @@ def entry(ranks: pd.DataFrame, cluster_code: str) -> Entry:
         latest_rank=int(latest["rank"]),
         latest_is_inferred=bool(latest["is_inferred"]),
         places_gained=int(first["rank"]) - int(latest["rank"]),
-        consecutive=len(runs[-1]),
     )
-
-
-def per_economy_wide(counts: pd.DataFrame, economies: Sequence[str] | None = None) -> pd.DataFrame:
-    """Clusters per economy as a wide table (editions x economies; missing stays missing).
-
-    Args:
-        counts: ``gii_clusters_per_economy``-shaped frame.
-        economies: Economy codes to keep, in order (default: all, largest latest count first).
-
-    Returns:
-        Frame indexed by edition with one nullable integer column per economy.
-    """
-    wide = counts.pivot(index="edition", columns="economy_code", values="count").sort_index()
-    if economies is None:
-        latest = wide.ffill().iloc[-1].sort_values(ascending=False, kind="stable")
-        economies = list(latest.index)
-    cols = [e for e in economies if e in wide.columns]
-    return wide[cols]
-
-
-def leader_by_edition(counts: pd.DataFrame, economies: Sequence[str]) -> pd.DataFrame:
-    """For each edition, the count of each of ``economies`` (NaN when not found).
-
-    Args:
-        counts: ``gii_clusters_per_economy``-shaped frame.
-        economies: Two or more economy codes to compare (e.g. ``["CN", "US"]``).
-
-    Returns:
-        Wide frame indexed by edition, only editions where all of ``economies`` are known.
-    """
-    wide = per_economy_wide(counts, economies)
-    return wide.dropna()
-
-
-def first_edition_ahead(counts: pd.DataFrame, leader: str, other: str) -> int | None:
-    """First edition in which ``leader`` had more top-100 clusters than ``other``.
-
-    Only editions where both counts are known are compared.
-
-    Args:
-        counts: ``gii_clusters_per_economy``-shaped frame.
-        leader: Economy code expected ahead (e.g. ``CN``).
-        other: Economy code compared with (e.g. ``US``).
-    """
-    both = leader_by_edition(counts, [leader, other])
-    ahead = both.loc[both[leader] > both[other]]
-    return int(ahead.index[0]) if not ahead.empty else None
-
-
-def economy_rank_wide(
-    economy_ranks: pd.DataFrame, economies: Sequence[str], first: int, last: int
-) -> pd.DataFrame:
-    """Economy-level GII ranks, editions x economies, within ``first..last``.
-
-    Args:
-        economy_ranks: ``gii_economy_ranks``-shaped frame.
-        economies: ISO3 codes, in display order.
-        first: First edition.
-        last: Last edition.
-
-    Returns:
-        Frame indexed by edition; a missing rank stays missing.
-    """
-    win = editions_between(economy_ranks, first, last)
-    wide = win.pivot(index="edition", columns="economy_code", values="gii_rank").sort_index()
-    return wide[[e for e in economies if e in wide.columns]]
-
-
-def rank_change(wide: pd.DataFrame, code: str) -> tuple[int, int, int, int] | None:
-    """First and last known rank of ``code`` in a wide rank frame.
-
-    Args:
-        wide: Editions x codes frame of ranks.
-        code: Column.
-
-    Returns:
-        ``(first_edition, first_rank, last_edition, last_rank)`` or None when fewer than two
-        ranks are known.
-    """
-    if code not in wide.columns:
-        return None
-    col = wide[code].dropna()
-    if len(col) < 2:
-        return None
-    return int(col.index[0]), int(col.iloc[0]), int(col.index[-1]), int(col.iloc[-1])
 
 
 def method_changes(methodology: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
@@ -430,3 +344,244 @@ def annotated_changes(methodology: pd.DataFrame, first: int, last: int) -> dict[
     rows = method_changes(methodology, first, last)
     rows = rows.loc[rows["change_code"].isin(ANNOTATED_METHOD_CHANGES)]
     return {int(r.edition): str(r.change_code) for r in rows.itertuples()}
+
+
+def gba_codes(clusters: pd.DataFrame, ranks: pd.DataFrame) -> list[str]:
+    """The GBA's cluster codes, the one with the most ranks first (ties: by code).
+
+    Args:
+        clusters: ``clusters`` code list (``is_gba``).
+        ranks: ``gii_cluster_ranks`` rows.
+    """
+    gba = clusters.loc[clusters["is_gba"].astype(bool), "cluster_code"].tolist()
+    counts = ranks["cluster_code"].value_counts()
+    return sorted(gba, key=lambda c: (-int(counts.get(c, 0)), c))
+
+
+def gba_and_top(window: pd.DataFrame, gba: Sequence[str], n: int = 5) -> list[str]:
+    """The GBA's clusters, then the latest edition's top ``n`` (each once).
+
+    Args:
+        window: Cluster ranks of the editions shown.
+        gba: The GBA's cluster codes (see :func:`gba_codes`).
+        n: How many of the latest top clusters.
+    """
+    latest = window.loc[window["edition"] == window["edition"].max()]
+    return list(dict.fromkeys([*gba, *latest.nsmallest(n, "rank")["cluster_code"]]))
+
+
+def focus_cluster(window: pd.DataFrame, highlight: Sequence[str], gba: Sequence[str]) -> str:
+    """The report's focus: the first highlighted GBA cluster ranked in the window.
+
+    Without one, the first GBA cluster ranked in the window; without that, the first
+    highlighted cluster ranked, else the best-ranked cluster.
+
+    Raises:
+        ValueError: No cluster has a rank in the window.
+    """
+    in_window = set(window["cluster_code"])
+    for code in [*highlight, *gba]:
+        if code in gba and code in in_window:
+            return code
+    for code in [*highlight, *window.sort_values("rank")["cluster_code"]]:
+        if code in in_window:
+            return code
+    raise ValueError("no cluster has a rank in the editions shown")
+
+
+def newcomer(window: pd.DataFrame, gba: Sequence[str]) -> str | None:
+    """The GBA cluster that entered the ranking last (None with fewer than two ranked)."""
+    ranked = [c for c in gba if c in set(window["cluster_code"])]
+    if len(ranked) < 2:
+        return None
+    firsts = {c: int(window.loc[window["cluster_code"] == c, "edition"].min()) for c in ranked}
+    return max(ranked, key=lambda c: (firsts[c], c))
+
+
+def economies_in_top(
+    rows: pd.DataFrame, clusters: pd.DataFrame, n: int = 3
+) -> list[tuple[str, int]]:
+    """The economies with the most clusters among ``rows`` (first economy of each cluster).
+
+    Args:
+        rows: Ranked clusters (``cluster_code``).
+        clusters: ``clusters`` code list (``economy_codes``, ``/``-joined).
+        n: How many economies.
+
+    Returns:
+        ``[(economy_code, clusters), ...]``, most first (ties: by code).
+    """
+    econ = clusters.set_index("cluster_code")["economy_codes"]
+    groups: dict[str, int] = {}
+    for code in rows["cluster_code"]:
+        first = str(econ.get(code, "")).split("/")[0]
+        groups[first] = groups.get(first, 0) + 1
+    return sorted(groups.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+@dataclass(frozen=True)
+class ShareComparison:
+    """The focus cluster's shares and the best-ranked other cluster with a known VC share.
+
+    Attributes:
+        focus: The focus cluster (the first cluster shown when the focus has no shares).
+        shares: ``{metric: share_pct}`` of the focus (NaN when unknown).
+        other: Best-ranked other cluster with a known VC share (None: none, or the focus's
+            VC share is unknown).
+        other_vc: Its VC-deal share.
+    """
+
+    focus: str
+    shares: dict[str, float]
+    other: str | None
+    other_vc: float | None
+
+
+def share_comparison(long: pd.DataFrame, focus: str) -> ShareComparison:
+    """Compare the focus's shares with the best-ranked cluster that has a known VC share.
+
+    Args:
+        long: From :func:`shares_long`.
+        focus: The report's focus cluster.
+    """
+    wide = long.pivot(index="cluster_code", columns="metric", values="share_pct")
+    focus = focus if focus in wide.index else wide.index[0]
+    shares = {m: wide.loc[focus, m] for m in SHARE_COLUMNS}
+    other = None
+    if not pd.isna(shares["vc_deals_share_pct"]):
+        ranks = long.drop_duplicates("cluster_code").set_index("cluster_code")["rank"]
+        others = [
+            c
+            for c in ranks.sort_values().index
+            if c != focus and not pd.isna(wide.loc[c, "vc_deals_share_pct"])
+        ]
+        other = others[0] if others else None
+    return ShareComparison(
+        focus=focus,
+        shares=shares,
+        other=other,
+        other_vc=None if other is None else wide.loc[other, "vc_deals_share_pct"],
+    )
+
+
+@dataclass(frozen=True)
+class CountsLeaders:
+    """Who leads the PCT-application and publication counts of one edition.
+
+    Attributes:
+        pct: Row of the cluster with the most PCT applications.
+        publications: Row of the cluster with the most scientific publications.
+        focus: Row of the focus cluster (the first row when the focus has no counts).
+    """
+
+    pct: pd.Series
+    publications: pd.Series
+    focus: pd.Series
+
+
+def counts_leaders(rows: pd.DataFrame, focus: str) -> CountsLeaders:
+    """The count leaders among ``rows`` (from :func:`counts_for_edition`, at least one row)."""
+    own = rows.loc[rows["cluster_code"] == focus]
+    return CountsLeaders(
+        pct=rows.loc[rows["pct_applications_count"].astype(float).idxmax()],
+        publications=rows.loc[rows["scientific_publications_count"].astype(float).idxmax()],
+        focus=own.iloc[0] if not own.empty else rows.iloc[0],
+    )
+
+
+def shares_edition(window: pd.DataFrame) -> int | None:
+    """The latest edition with VC-deal shares, else the latest with PCT shares (None: none)."""
+    edition = latest_edition_with_shares(window)
+    return edition if edition is not None else latest_edition_with_shares(window, "pct_share_pct")
+
+
+class ClusterAnalysis:
+    """The analysis behind one ``cluster_rankings`` report (frames in, nothing loaded).
+
+    Args:
+        clusters: ``clusters`` code list.
+        ranks: ``gii_cluster_ranks`` rows (all editions).
+        highlight: Cluster codes drawn in colour.
+        first_edition: First edition shown.
+        last_edition: Last edition shown.
+        top_n: Size of the top-N table and of the bump chart's main panel.
+    """
+
+    def __init__(
+        self,
+        clusters: pd.DataFrame,
+        ranks: pd.DataFrame,
+        *,
+        highlight: Sequence[str],
+        first_edition: int,
+        last_edition: int,
+        top_n: int,
+    ) -> None:
+        self.clusters = clusters
+        self.ranks = ranks
+        self.highlight = list(dict.fromkeys(highlight))
+        self.first = int(first_edition)
+        self.last = int(last_edition)
+        self.top_n = int(top_n)
+
+    def highlighting(self, highlight: Sequence[str]) -> ClusterAnalysis:
+        """The same analysis with other clusters drawn in colour."""
+        return ClusterAnalysis(
+            self.clusters,
+            self.ranks,
+            highlight=highlight,
+            first_edition=self.first,
+            last_edition=self.last,
+            top_n=self.top_n,
+        )
+
+    @cached_property
+    def window(self) -> pd.DataFrame:
+        """Cluster ranks of the editions shown."""
+        return editions_between(self.ranks, self.first, self.last)
+
+    @cached_property
+    def gba(self) -> list[str]:
+        """The GBA's cluster codes, the one with the most ranks first."""
+        return gba_codes(self.clusters, self.ranks)
+
+    @cached_property
+    def focus(self) -> str:
+        """The report's focus cluster (see :func:`focus_cluster`)."""
+        return focus_cluster(self.window, self.highlight, self.gba)
+
+    @property
+    def drawn(self) -> list[str]:
+        """Clusters drawn in colour: the highlighted ones, or the focus when none is."""
+        return self.highlight or [self.focus]
+
+    @cached_property
+    def latest(self) -> int:
+        """Latest edition shown that has ranks."""
+        return int(self.window["edition"].max())
+
+    @cached_property
+    def story(self) -> RankStory:
+        """The focus cluster's rank history (see :func:`rank_story`)."""
+        return rank_story(self.ranks, self.focus, self.first, self.last)
+
+    @cached_property
+    def bump(self) -> pd.DataFrame:
+        """The rows of the bump chart (see :func:`bump_frame`)."""
+        return bump_frame(self.ranks, self.first, self.last, self.top_n, self.drawn)
+
+    @cached_property
+    def newcomer(self) -> str | None:
+        """The GBA cluster that entered the ranking last (see :func:`newcomer`)."""
+        return newcomer(self.window, self.gba)
+
+    @cached_property
+    def shares(self) -> pd.DataFrame | None:
+        """Shares by metric of :func:`shares_edition` (None when no edition has shares)."""
+        edition = shares_edition(self.window)
+        return None if edition is None else shares_long(self.window, edition)
+
+    @cached_property
+    def share_comparison(self) -> ShareComparison | None:
+        """The focus's shares against the best-ranked other cluster (None without shares)."""
+        return None if self.shares is None else share_comparison(self.shares, self.focus)

@@ -10,16 +10,21 @@ approximation, not a bound.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
+
+from gba_report.analysis import indicators
 
 #: Confidence levels dropped when a report is run with ``include_unverified=False``.
 UNVERIFIED = ("unverified",)
 
 #: Event types shown as single grants / first payments.
 GRANT_TYPES = ("single_grant", "first_batch")
+
+#: Currencies amounts can be converted between.
+CURRENCIES = ("RMB", "HKD")
 
 
 def period_bounds(iso: str, precision: str) -> tuple[dt.date, dt.date]:
@@ -45,15 +50,9 @@ def period_bounds(iso: str, precision: str) -> tuple[dt.date, dt.date]:
     return day, day
 
 
-def period_mid(iso: str, precision: str) -> dt.date:
-    """Middle day of the period a partial date stands for (where a timeline puts it).
-
-    Args:
-        iso: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
-        precision: ``year``, ``month`` or ``day``.
-    """
-    start, end = period_bounds(iso, precision)
-    return start + (end - start) // 2
+def date_precision(iso: str) -> str:
+    """Precision of a partial ISO date (``2025`` -> ``year``, ``2024-10`` -> ``month``)."""
+    return {1: "year", 2: "month"}.get(len(str(iso).split("-")), "day")
 
 
 def with_dates(events: pd.DataFrame) -> pd.DataFrame:
@@ -102,101 +101,68 @@ def drop_unverified(frame: pd.DataFrame, include_unverified: bool) -> pd.DataFra
     return frame.loc[~frame["confidence"].isin(UNVERIFIED)].reset_index(drop=True)
 
 
-def years_between(start: pd.Timestamp | dt.date, end: pd.Timestamp | dt.date) -> float:
-    """Length of the interval in years (365.25 days).
+def known_events(events: pd.DataFrame, as_of: str, include_unverified: bool) -> pd.DataFrame:
+    """The milestones a report with these parameters shows, in timeline order.
 
     Args:
-        start: Earlier date.
-        end: Later date.
+        events: ``crossborder_funding`` rows.
+        as_of: Cut-off date (see :func:`known_by`).
+        include_unverified: Keep figures only the source article gives.
+
+    Returns:
+        Rows from :func:`with_dates` known by ``as_of``, ``amount`` as float.
     """
-    return (pd.Timestamp(end) - pd.Timestamp(start)).days / 365.25
+    shown = drop_unverified(known_by(with_dates(events), as_of), include_unverified)
+    return shown.assign(amount=shown["amount"].astype("float64"))
+
+
+def known_facilities(
+    facilities: pd.DataFrame, as_of: str, include_unverified: bool
+) -> pd.DataFrame:
+    """Shared-facility figures whose whole period has passed by ``as_of``.
+
+    Args:
+        facilities: ``shared_facilities`` rows (``as_of`` a partial ISO date).
+        as_of: Cut-off date.
+        include_unverified: Keep figures only the source article gives.
+    """
+    ends = [period_bounds(a, date_precision(a))[1] for a in facilities["as_of"]]
+    cutoff = dt.date.fromisoformat(as_of)
+    shown = facilities.loc[[end <= cutoff for end in ends]]
+    return drop_unverified(shown, include_unverified)
 
 
 @dataclass(frozen=True)
-class ImpliedGrowth:
-    """Average growth between two cumulative milestones.
+class Span:
+    """The period a set of milestones covers.
 
     Attributes:
-        start_value: Earlier cumulative amount (as stated; a lower bound when the source says
-            "over").
-        end_value: Later cumulative amount.
-        start_is_lower_bound: The earlier figure is an "over" figure.
-        end_is_lower_bound: The later figure is an "over" figure.
-        years: Years between the two (from the dates as precise as the data gives them).
-        increase: ``end_value - start_value`` between the stated figures.
-        ratio: ``end_value / start_value``.
-        annual_rate_pct: Compound average annual growth between the stated figures, in percent.
-        annual_increase: ``increase / years``.
+        first_year: Year the first milestone's period starts.
+        last_year: Year the last milestone's period ends.
+        latest: The milestone whose period ends last.
+        first_cumulative_year: First year with a cumulative figure (None: none).
+        axis_first_year: Year of the first milestone's mid-date (a timeline's first year).
+        axis_last_year: Year of the last milestone's mid-date.
     """
 
-    start_value: float
-    end_value: float
-    start_is_lower_bound: bool
-    end_is_lower_bound: bool
-    years: float
-    increase: float
-    ratio: float
-    annual_rate_pct: float
-    annual_increase: float
-
-    @property
-    def is_bound(self) -> bool:
-        """Whether the rate bounds the true rate.
-
-        With exact figures the rate is exact. With a lower bound only at the end it is a lower
-        bound. With a lower bound at the start the true start may be far above the stated one,
-        so the true rate could be lower or higher: the figure is only an approximation.
-        """
-        return not self.start_is_lower_bound
-
-    @property
-    def kind(self) -> str:
-        """``exact``, ``lower_bound`` or ``approximation`` (see :attr:`is_bound`)."""
-        if self.start_is_lower_bound:
-            return "approximation"
-        return "lower_bound" if self.end_is_lower_bound else "exact"
+    first_year: int
+    last_year: int
+    latest: pd.Series
+    first_cumulative_year: int | None
+    axis_first_year: int
+    axis_last_year: int
 
 
-def implied_growth(
-    start_value: float,
-    start_date: pd.Timestamp | dt.date,
-    end_value: float,
-    end_date: pd.Timestamp | dt.date,
-    start_is_lower_bound: bool = False,
-    end_is_lower_bound: bool = False,
-) -> ImpliedGrowth:
-    """Compound average annual growth between two cumulative figures.
-
-    Args:
-        start_value: Earlier cumulative amount (> 0).
-        start_date: Its date.
-        end_value: Later cumulative amount.
-        end_date: Its date (after ``start_date``).
-        start_is_lower_bound: The source says "over" for the earlier figure.
-        end_is_lower_bound: The source says "over" for the later figure.
-
-    Returns:
-        An :class:`ImpliedGrowth`.
-
-    Raises:
-        ValueError: When the values are not positive or the dates are not in order.
-    """
-    years = years_between(start_date, end_date)
-    if start_value <= 0 or end_value <= 0:
-        raise ValueError("cumulative amounts must be positive")
-    if years <= 0:
-        raise ValueError("the end date must come after the start date")
-    ratio = end_value / start_value
-    return ImpliedGrowth(
-        start_value=float(start_value),
-        end_value=float(end_value),
-        start_is_lower_bound=bool(start_is_lower_bound),
-        end_is_lower_bound=bool(end_is_lower_bound),
-        years=years,
-        increase=float(end_value - start_value),
-        ratio=ratio,
-        annual_rate_pct=(math.pow(ratio, 1 / years) - 1) * 100,
-        annual_increase=(end_value - start_value) / years,
+def span(events: pd.DataFrame) -> Span:
+    """The years the milestones from :func:`with_dates` cover (at least one row)."""
+    cum = events.loc[events["is_cumulative"].astype(bool)]
+    return Span(
+        first_year=int(events["date_start"].dt.year.min()),
+        last_year=int(events["date_end"].dt.year.max()),
+        latest=events.sort_values("date_end").iloc[-1],
+        first_cumulative_year=None if cum.empty else int(cum["date_start"].dt.year.min()),
+        axis_first_year=int(events["date_mid"].dt.year.min()),
+        axis_last_year=int(events["date_mid"].dt.year.max()),
     )
 
 
@@ -215,7 +181,35 @@ def cumulative_milestones(events: pd.DataFrame, currency: str = "RMB") -> pd.Dat
     return rows.sort_values("date_mid").reset_index(drop=True)
 
 
-def growth_between_milestones(milestones: pd.DataFrame) -> ImpliedGrowth | None:
+def comparable_cumulative(events: pd.DataFrame) -> pd.DataFrame:
+    """The one comparable cumulative series: RMB milestones of the most-reported recipient.
+
+    Cumulative figures of other scopes (one university, other cities' funds) are not joined
+    to it (see :func:`other_scopes`). Among recipients reported equally often, the one with the
+    latest figure wins.
+
+    Args:
+        events: Frame from :func:`with_dates`.
+    """
+    cum = cumulative_milestones(events, "RMB")
+    if cum.empty:
+        return cum
+    counts = cum.groupby("recipient")["event_id"].count()
+    best = counts[counts == counts.max()].index
+    latest = cum.loc[cum["recipient"].isin(best)].sort_values("date_end")["recipient"].iloc[-1]
+    return cum.loc[cum["recipient"] == latest].reset_index(drop=True)
+
+
+def other_scopes(events: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
+    """Cumulative figures with an amount that are not part of ``series`` (another scope)."""
+    return events.loc[
+        events["is_cumulative"].astype(bool)
+        & events["amount"].notna()
+        & ~events["event_id"].isin(series["event_id"])
+    ]
+
+
+def growth_between_milestones(milestones: pd.DataFrame) -> indicators.ImpliedGrowth | None:
     """Implied growth between the first and last of the cumulative milestones.
 
     Each milestone is dated at the end of its period (a "June 2022" figure is known by
@@ -225,18 +219,35 @@ def growth_between_milestones(milestones: pd.DataFrame) -> ImpliedGrowth | None:
         milestones: Frame from :func:`cumulative_milestones` (at least two rows needed).
 
     Returns:
-        An :class:`ImpliedGrowth`, or None with fewer than two milestones.
+        An :class:`~gba_report.analysis.indicators.ImpliedGrowth`, or None with fewer than
+        two milestones.
     """
     if len(milestones) < 2:
         return None
     first, last = milestones.iloc[0], milestones.iloc[-1]
-    return implied_growth(
+    return indicators.implied_growth(
         float(first["amount"]),
         first["date_end"],
         float(last["amount"]),
         last["date_end"],
         start_is_lower_bound=bool(first["is_lower_bound"]),
         end_is_lower_bound=bool(last["is_lower_bound"]),
+    )
+
+
+def growth_if_later(milestones: pd.DataFrame, years: int = 1) -> indicators.ImpliedGrowth:
+    """The implied growth if the last milestone were ``years`` later (for an inferred year).
+
+    Args:
+        milestones: Frame from :func:`cumulative_milestones` (at least two rows).
+        years: Years added to the last milestone's date.
+    """
+    first, last = milestones.iloc[0], milestones.iloc[-1]
+    return indicators.implied_growth(
+        float(first["amount"]),
+        first["date_end"],
+        float(last["amount"]),
+        last["date_end"] + pd.DateOffset(years=years),
     )
 
 
@@ -259,27 +270,6 @@ class Rate:
     quote_amount: float | None
     source_id: str
     rate_type: str
-
-
-def rate_from_pair(rmb_amount: float, hkd_amount: float, date: str, source_id: str) -> Rate:
-    """The rate implied by one amount reported in both currencies.
-
-    Args:
-        rmb_amount: The amount in RMB.
-        hkd_amount: The same amount in HKD, as the source gave it.
-        date: When the source reported the pair.
-        source_id: The source.
-    """
-    if rmb_amount <= 0 or hkd_amount <= 0:
-        raise ValueError("both amounts of a currency pair must be positive")
-    return Rate(
-        hkd_per_rmb=hkd_amount / rmb_amount,
-        date=date,
-        base_amount=float(rmb_amount),
-        quote_amount=float(hkd_amount),
-        source_id=source_id,
-        rate_type="implied_from_source_pair",
-    )
 
 
 def choose_rate(rates: pd.DataFrame) -> Rate | None:
@@ -331,69 +321,104 @@ def convert(amount: float, from_currency: str, to_currency: str, rate: Rate | No
     return float(amount) / rate.hkd_per_rmb
 
 
-def gerd_shares(gerd: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Each performing sector's share of Hong Kong's GERD in one year.
+def in_currency(amount: float, currency: str, target: str, rate: Rate | None) -> float | None:
+    """``amount`` in ``target`` currency (None when missing or no rate allows the conversion).
 
-    Shares are computed against the published total when there is one, else against the sum
-    of the sectors.
+    Amounts in a currency other than RMB and HKD are returned unchanged.
 
     Args:
-        gerd: ``hk_gerd_by_sector``-shaped frame.
-        year: The year.
+        amount: The amount (may be missing).
+        currency: Its currency.
+        target: ``RMB`` or ``HKD``.
+        rate: The rate to use.
+    """
+    if pd.isna(amount):
+        return None
+    if currency == target or currency not in CURRENCIES:
+        return float(amount)
+    if rate is None:
+        return None
+    return convert(float(amount), currency, target, rate)
+
+
+def needs_conversion(frame: pd.DataFrame, target: str) -> bool:
+    """Whether any amount of ``frame`` is in RMB or HKD but not in ``target``."""
+    cur = frame.loc[frame["amount"].notna(), "currency"]
+    return bool(((cur != target) & cur.isin(CURRENCIES)).any())
+
+
+def grants(events: pd.DataFrame, rate: Rate | None) -> pd.DataFrame:
+    """Single grants and first payments, with their amount in RMB where it can be known.
 
     Returns:
-        Columns sector, gerd_hkd_million, share_pct, confidence (sectors only, largest first).
+        The rows of :data:`GRANT_TYPES` plus ``amount_rmb_million`` (NaN without an amount,
+        or for an HKD amount without a rate).
     """
-    rows = gerd.loc[gerd["year"] == year]
-    sectors = rows.loc[(rows["sector"] != "total") & rows["gerd_hkd_million"].notna()].copy()
-    total_rows = rows.loc[(rows["sector"] == "total") & rows["gerd_hkd_million"].notna()]
-    total = (
-        float(total_rows["gerd_hkd_million"].iloc[0])
-        if not total_rows.empty
-        else float(sectors["gerd_hkd_million"].sum())
-    )
-    sectors["gerd_hkd_million"] = sectors["gerd_hkd_million"].astype("float64")
-    sectors["share_pct"] = sectors["gerd_hkd_million"] / total * 100
-    cols = ["sector", "gerd_hkd_million", "share_pct", "confidence"]
-    return sectors.sort_values("share_pct", ascending=False)[cols].reset_index(drop=True)
+    rows = events.loc[events["event_type"].isin(GRANT_TYPES)]
+    rmb = [
+        convert(a, c, "RMB", rate) if pd.notna(a) and (c == "RMB" or rate) else float("nan")
+        for a, c in zip(rows["amount"], rows["currency"], strict=True)
+    ]
+    return rows.assign(amount_rmb_million=rmb)
 
 
-def latest_year_with_sectors(gerd: pd.DataFrame) -> int | None:
-    """Latest year in which every performing sector has a value (None when none has)."""
-    rows = gerd.loc[(gerd["sector"] != "total") & gerd["gerd_hkd_million"].notna()]
-    counts = rows.groupby("year")["sector"].nunique()
-    full = counts[counts == counts.max()] if not counts.empty else counts
-    return int(full.index.max()) if not full.empty else None
-
-
-def gerd_wide(gerd: pd.DataFrame) -> pd.DataFrame:
-    """Hong Kong GERD as years x sectors (HK$ million; a missing value stays missing).
+class FundingAnalysis:
+    """The analysis behind one ``cross_border_funding`` report (frames in, nothing loaded).
 
     Args:
-        gerd: ``hk_gerd_by_sector``-shaped frame.
+        milestones: ``crossborder_funding`` rows.
+        rates: ``exchange_rates`` rows.
+        as_of: Cut-off date (ISO ``YYYY-MM-DD``).
+        currency: Display currency (``RMB`` or ``HKD``).
+        include_unverified: Keep figures only the source article gives.
     """
-    wide = gerd.pivot(index="year", columns="sector", values="gerd_hkd_million").sort_index()
-    return wide.astype("float64")
 
+    def __init__(
+        self,
+        milestones: pd.DataFrame,
+        rates: pd.DataFrame,
+        *,
+        as_of: str,
+        currency: str,
+        include_unverified: bool,
+    ) -> None:
+        self.milestones = milestones
+        self.rate = choose_rate(rates)
+        self.as_of = as_of
+        self.currency = currency
+        self.include_unverified = include_unverified
 
-def break_years(frame: pd.DataFrame) -> list[int]:
-    """Years flagged ``is_series_break`` (first year of a new method), sorted.
+    @cached_property
+    def all_dated(self) -> pd.DataFrame:
+        """Every milestone with its period (whatever ``as_of`` and confidence)."""
+        return with_dates(self.milestones)
 
-    Args:
-        frame: Frame with ``year`` and ``is_series_break``.
-    """
-    years = frame.loc[frame["is_series_break"].astype(bool), "year"]
-    return sorted({int(y) for y in years})
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        """The milestones shown (see :func:`known_events`)."""
+        return known_events(self.milestones, self.as_of, self.include_unverified)
 
+    @cached_property
+    def series(self) -> pd.DataFrame:
+        """The comparable cumulative series (see :func:`comparable_cumulative`)."""
+        return comparable_cumulative(self.events)
 
-def cagr_pct(start_value: float, end_value: float, years: float) -> float:
-    """Compound annual growth rate in percent.
+    @cached_property
+    def growth(self) -> indicators.ImpliedGrowth | None:
+        """Implied growth over the cumulative series (None with fewer than two figures)."""
+        return growth_between_milestones(self.series)
 
-    Args:
-        start_value: Value at the start (> 0).
-        end_value: Value at the end.
-        years: Years between them (> 0).
-    """
-    if start_value <= 0 or years <= 0:
-        raise ValueError("CAGR needs a positive start value and a positive span")
-    return (math.pow(end_value / start_value, 1 / years) - 1) * 100
+    @cached_property
+    def grants(self) -> pd.DataFrame:
+        """Single grants and first payments shown, with RMB amounts (see :func:`grants`)."""
+        return grants(self.events, self.rate)
+
+    def in_display(self, amount: float, currency: str) -> float | None:
+        """``amount`` in the display currency (None when it cannot be converted)."""
+        return in_currency(amount, currency, self.currency, self.rate)
+
+    def display_amounts(self, frame: pd.DataFrame) -> list[float]:
+        """Each row's amount in the display currency (NaN when unknown)."""
+        pairs = zip(frame["amount"], frame["currency"], strict=True)
+        values = [self.in_display(a, c) for a, c in pairs]
+        return [float("nan") if v is None else v for v in values]

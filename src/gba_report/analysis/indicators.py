@@ -1,30 +1,32 @@
-"""Pure computations on tidy frames: growth rates, shares, ranks, gaps, implied growth.
+"""Common indicators on numbers and tidy frames: growth rates, shares, ranks, implied growth.
 
-No I/O, no formatting. API:
+No I/O, no formatting, no language. The one place for each rule:
 
-- ``cagr(first, last, years)``: compound annual growth rate in percent.
-- ``cagr_between(df, value, start, end, x="year")``: CAGR of ``value`` from x=start to x=end.
-- ``share_of_total(df, value, total_code, by="year", code="region_code")``: each row's share
-  (percent) of the total row (``total_code``, e.g. ``CN``) of the same ``by`` group.
-- ``rank_within(df, value, by="year", ascending=False)``: rank 1 = largest within each group
-  (ties share the best rank: "min" method).
-- ``pp_change(df, value, start, end, x="year")``: change in percentage points.
-- ``gap_to_target(value, target)``: ``value - target`` (positive: above target).
-- ``years_between(date0, date1)``: years between two ISO dates (``YYYY``, ``YYYY-MM``,
-  ``YYYY-MM-DD``; missing parts taken as mid-period).
-- ``implied_annual_growth(v0, date0, v1, date1, v0_lower_bound, v1_lower_bound)`` ->
-  :class:`GrowthEstimate` (rate in percent, and whether it is a lower bound or only
-  approximate because both ends are lower bounds).
-- ``latest_value(df, value, x="year")``: the row with the latest non-missing ``value``.
+- :func:`cagr`: compound annual growth rate in percent (NaN when undefined).
+- :func:`growth_pct`: change on the previous value in percent.
+- :func:`share_pct` / :func:`share_of_total`: a part's share of a total in percent.
+- :func:`rank_within`: rank 1 = largest within each group (ties share the best rank).
+- :func:`gap_to_target`: ``value - target`` (positive: above the target).
+- :func:`years_between`: years (of 365.25 days) between two dates.
+- :func:`implied_growth` -> :class:`ImpliedGrowth`: average growth between two cumulative
+  figures, and whether it is exact, a lower bound or only an approximation.
+- :func:`consecutive_runs` / :func:`segment_ids`: runs of consecutive years, so a chart never
+  draws a line across a year without data.
+- :func:`weakest_confidence` and :func:`joined_sources`: a figure built from several takes the
+  weakest confidence and names every source once.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
+import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
+
+#: Confidence levels, best first.
+CONFIDENCES = ("verified", "secondary", "unverified")
 
 
 def cagr(first: float, last: float, years: float) -> float:
@@ -36,37 +38,34 @@ def cagr(first: float, last: float, years: float) -> float:
         years: Number of years between them (> 0).
 
     Returns:
-        ``((last / first) ** (1 / years) - 1) * 100``; NaN when undefined.
+        ``((last / first) ** (1 / years) - 1) * 100``; NaN when undefined (no span, a start
+        that is not positive, a negative end or a missing value).
     """
-    if years <= 0 or first is None or last is None or first <= 0 or last < 0:
+    if first is None or last is None or pd.isna(first) or pd.isna(last):
         return math.nan
-    if pd.isna(first) or pd.isna(last):
+    if years <= 0 or first <= 0 or last < 0:
         return math.nan
     return ((last / first) ** (1.0 / years) - 1.0) * 100.0
 
 
-def _value_at(df: pd.DataFrame, value: str, at: int | float, x: str) -> float:
-    rows = df.loc[df[x] == at, value].dropna()
-    if rows.empty:
-        return math.nan
-    if len(rows) > 1:
-        raise ValueError(f"More than one {value} for {x}={at}; filter the frame first")
-    return float(rows.iloc[0])
-
-
-def cagr_between(
-    df: pd.DataFrame, value: str, start: int | float, end: int | float, x: str = "year"
-) -> float:
-    """CAGR (percent) of ``value`` between ``x == start`` and ``x == end`` in a one-series frame.
+def growth_pct(previous: float, current: float) -> float:
+    """Change of ``current`` on ``previous``, in percent (``(current / previous - 1) * 100``).
 
     Args:
-        df: One series (a single region and series), tidy.
-        value: Value column.
-        start: First x (year).
-        end: Last x (year).
-        x: Time column.
+        previous: Earlier value (not zero).
+        current: Later value.
     """
-    return cagr(_value_at(df, value, start, x), _value_at(df, value, end, x), end - start)
+    return (current / previous - 1) * 100
+
+
+def share_pct(part: float, total: float) -> float:
+    """Share of ``part`` in ``total``, in percent.
+
+    Args:
+        part: The part.
+        total: The total (not zero).
+    """
+    return part / total * 100
 
 
 def share_of_total(
@@ -87,6 +86,9 @@ def share_of_total(
 
     Returns:
         A Series aligned with ``df`` (the total rows get 100).
+
+    Raises:
+        ValueError: A group has more than one total row.
     """
     totals = df.loc[df[code] == total_code].set_index(by)[value]
     if totals.index.duplicated().any():
@@ -106,28 +108,14 @@ def rank_within(
         ascending: Rank 1 = smallest when True.
 
     Returns:
-        A nullable integer Series aligned with ``df`` (missing values get no rank).
+        A nullable integer Series aligned with ``df`` (missing values get no rank); tied
+        values share the best rank.
     """
     return df.groupby(by)[value].rank(method="min", ascending=ascending).astype("Int64")
 
 
-def pp_change(
-    df: pd.DataFrame, value: str, start: int | float, end: int | float, x: str = "year"
-) -> float:
-    """Change in percentage points of a percent ``value`` from ``start`` to ``end``.
-
-    Args:
-        df: One series, tidy.
-        value: Percent column.
-        start: First x.
-        end: Last x.
-        x: Time column.
-    """
-    return _value_at(df, value, end, x) - _value_at(df, value, start, x)
-
-
 def gap_to_target(value: float, target: float) -> float:
-    """Distance from a target (positive: above target).
+    """Distance from a target (positive: above the target).
 
     Args:
         value: Observed value.
@@ -136,88 +124,142 @@ def gap_to_target(value: float, target: float) -> float:
     return value - target
 
 
-def _to_date(iso: str) -> _dt.date:
-    parts = str(iso).strip().split("-")
-    year = int(parts[0])
-    if len(parts) == 1:
-        return _dt.date(year, 7, 1)  # year only: mid-year
-    month = int(parts[1])
-    if len(parts) == 2:
-        return _dt.date(year, month, 15)  # month only: mid-month
-    return _dt.date(year, month, int(parts[2]))
+def years_between(start: pd.Timestamp | dt.date | str, end: pd.Timestamp | dt.date | str) -> float:
+    """Length of the interval from ``start`` to ``end`` in years of 365.25 days.
 
-
-def years_between(date0: str, date1: str) -> float:
-    """Years between two ISO dates of any precision (missing parts taken as mid-period).
+    A date known only to its month or year is resolved by the caller first (see
+    :func:`gba_report.analysis.funding.period_bounds`): this rule only counts days.
 
     Args:
-        date0: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
-        date1: Same formats.
+        start: Earlier date.
+        end: Later date.
     """
-    return (_to_date(date1) - _to_date(date0)).days / 365.25
+    return (pd.Timestamp(end) - pd.Timestamp(start)).days / 365.25
 
 
 @dataclass(frozen=True)
-class GrowthEstimate:
-    """Implied average annual growth between two cumulative milestones.
+class ImpliedGrowth:
+    """Average growth between two cumulative figures.
 
     Attributes:
-        rate_pct: Average annual growth in percent, from the stated figures.
-        years: Years between the milestones.
-        is_lower_bound: True when the later figure is a lower bound ("over X") and the earlier
-            one exact: the true growth is at least ``rate_pct``.
-        is_approximate: True when the earlier figure is a lower bound too: the true growth may
-            be higher or lower, so ``rate_pct`` is only indicative.
+        start_value: Earlier cumulative amount (a lower bound when the source says "over").
+        end_value: Later cumulative amount.
+        start_is_lower_bound: The earlier figure is an "over" figure.
+        end_is_lower_bound: The later figure is an "over" figure.
+        years: Years between the two dates.
+        increase: ``end_value - start_value`` between the stated figures.
+        annual_rate_pct: Compound average annual growth between the stated figures, in percent.
+        annual_increase: ``increase / years``.
     """
 
-    rate_pct: float
+    start_value: float
+    end_value: float
+    start_is_lower_bound: bool
+    end_is_lower_bound: bool
     years: float
-    is_lower_bound: bool
-    is_approximate: bool
+    increase: float
+    annual_rate_pct: float
+    annual_increase: float
+
+    @property
+    def kind(self) -> str:
+        """``exact``, ``lower_bound`` or ``approximation``.
+
+        With exact figures the rate is exact. With a lower bound only at the end it is a lower
+        bound. With a lower bound at the start the true start may be far above the stated one,
+        so the true rate could be lower or higher: the figure is only an approximation.
+        """
+        if self.start_is_lower_bound:
+            return "approximation"
+        return "lower_bound" if self.end_is_lower_bound else "exact"
 
 
-def implied_annual_growth(
-    v0: float,
-    date0: str,
-    v1: float,
-    date1: str,
-    v0_lower_bound: bool = False,
-    v1_lower_bound: bool = False,
-) -> GrowthEstimate:
-    """Average annual growth implied by two cumulative milestones.
+def implied_growth(
+    start_value: float,
+    start_date: pd.Timestamp | dt.date,
+    end_value: float,
+    end_date: pd.Timestamp | dt.date,
+    start_is_lower_bound: bool = False,
+    end_is_lower_bound: bool = False,
+) -> ImpliedGrowth:
+    """Compound average annual growth between two cumulative figures.
 
     Args:
-        v0: Earlier cumulative amount.
-        date0: Its date (ISO, any precision).
-        v1: Later cumulative amount.
-        date1: Its date.
-        v0_lower_bound: The source says "over ``v0``".
-        v1_lower_bound: The source says "over ``v1``".
+        start_value: Earlier cumulative amount (> 0).
+        start_date: Its date.
+        end_value: Later cumulative amount (> 0).
+        end_date: Its date (after ``start_date``).
+        start_is_lower_bound: The source says "over" for the earlier figure.
+        end_is_lower_bound: The source says "over" for the later figure.
 
     Returns:
-        A :class:`GrowthEstimate`.
+        An :class:`ImpliedGrowth`.
+
+    Raises:
+        ValueError: The values are not positive or the dates are not in order.
     """
-    years = years_between(date0, date1)
-    return GrowthEstimate(
-        rate_pct=cagr(v0, v1, years),
+    years = years_between(start_date, end_date)
+    if start_value <= 0 or end_value <= 0:
+        raise ValueError("cumulative amounts must be positive")
+    if years <= 0:
+        raise ValueError("the end date must come after the start date")
+    return ImpliedGrowth(
+        start_value=float(start_value),
+        end_value=float(end_value),
+        start_is_lower_bound=bool(start_is_lower_bound),
+        end_is_lower_bound=bool(end_is_lower_bound),
         years=years,
-        is_lower_bound=bool(v1_lower_bound and not v0_lower_bound),
-        is_approximate=bool(v0_lower_bound),
+        increase=float(end_value - start_value),
+        annual_rate_pct=cagr(float(start_value), float(end_value), years),
+        annual_increase=(end_value - start_value) / years,
     )
 
 
-def latest_value(df: pd.DataFrame, value: str, x: str = "year") -> pd.Series:
-    """Return the row with the latest non-missing ``value``.
+def consecutive_runs(years: Iterable[int]) -> list[list[int]]:
+    """Split years (or editions) into runs of consecutive values.
 
     Args:
-        df: One series, tidy.
-        value: Value column.
-        x: Time column.
+        years: Years, in any order.
 
-    Raises:
-        ValueError: No row has a value.
+    Returns:
+        Sorted runs, e.g. ``[2017, 2018, 2020]`` -> ``[[2017, 2018], [2020]]``.
     """
-    rows = df.dropna(subset=[value])
-    if rows.empty:
-        raise ValueError(f"No value in column {value!r}")
-    return rows.sort_values(x).iloc[-1]
+    runs: list[list[int]] = []
+    for year in sorted(int(y) for y in years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return runs
+
+
+def segment_ids(years: pd.Series) -> pd.Series:
+    """Number of the consecutive run each year belongs to (0, 1, ...), aligned with ``years``.
+
+    A chart draws one line per segment, so a line never bridges a missing year.
+
+    Args:
+        years: Distinct years of one series (any order).
+    """
+    run_of = {year: i for i, run in enumerate(consecutive_runs(years)) for year in run}
+    return years.map(lambda y: run_of[int(y)]).astype("int64")
+
+
+def weakest_confidence(confidences: Iterable[object]) -> str:
+    """The weakest of several confidence levels (``verified`` when none is given).
+
+    Args:
+        confidences: Levels of :data:`CONFIDENCES` (other values are ignored).
+    """
+    ranks = [CONFIDENCES.index(str(c)) for c in confidences if str(c) in CONFIDENCES]
+    return CONFIDENCES[max(ranks)] if ranks else "verified"
+
+
+def joined_sources(*source_ids: str) -> str:
+    """The sources of a figure built from several, each once, ``;``-joined (as in the data).
+
+    Args:
+        *source_ids: ``source_id`` values (each may itself be ``;``-joined).
+    """
+    parts = [p.strip() for ids in source_ids for p in str(ids).split(";") if p.strip()]
+    return ";".join(dict.fromkeys(parts))

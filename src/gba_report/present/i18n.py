@@ -8,7 +8,7 @@ API (used by every report module):
   ``src/gba_report/present/locales/<lang>/<section>.yml`` (one YAML mapping per language and
   section; nested mappings give dotted keys, e.g. ``tr("en", "common.confidence.secondary")``).
   A missing key raises :class:`TranslationKeyError` (a ``KeyError``) naming key and language.
-- ``sections()``, ``keys(lang)``: every section name / every dotted key of a language.
+- ``keys(lang)``, ``has(lang, key)``: every dotted key of a language / whether one exists.
 - ``region_name(code, lang)``, ``cluster_name(code, lang)``: names from ``data/regions.csv`` and
   ``data/clusters.csv`` (``name_en`` / ``name_zh_hant``).
 - Number formats (all return ``str``):
@@ -21,12 +21,11 @@ API (used by every report module):
   ``"超過4.6億元人民幣"``; ``fmt_hkd_million(35772, lang)`` -> ``"HK$35.772 bn"`` /
   ``"357.72億港元"``;
   ``fmt_int``, ``fmt_number``, ``fmt_year``, ``fmt_date(iso, precision, lang)``,
-  ``confidence_label(conf, lang)``, ``confidence_mark(conf)``, ``join_names(names, lang)``.
+  ``confidence_mark(conf)``, ``join_names(names, lang)``.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -35,6 +34,8 @@ from typing import Any
 
 import pandas as pd
 import yaml
+
+from gba_report import data, paths
 
 #: Languages every report is produced in.
 LANGS: tuple[str, ...] = ("en", "zh-Hant")
@@ -76,11 +77,6 @@ def _strings(lang: str) -> dict[str, Any]:
             raise ValueError(f"{path}: expected a YAML mapping of keys to strings")
         _flatten(path.stem, content, out)
     return out
-
-
-def sections() -> list[str]:
-    """Return the section names (YAML file stems) defined for English."""
-    return sorted(p.stem for p in (LOCALES_DIR / LANGS[0]).glob("*.yml"))
 
 
 def keys(lang: str) -> set[str]:
@@ -139,21 +135,21 @@ def tr(lang: str, key: str, **fmt: Any) -> Any:
 # --------------------------------------------------------------------------- names
 
 
-def _names(loader_name: str, code_col: str) -> dict[str, dict[str, str]]:
-    from gba_report import paths
-
-    return _names_cached(loader_name, code_col, str(paths.data_dir()))
-
-
-@lru_cache(maxsize=16)
-def _names_cached(loader_name: str, code_col: str, _data_dir: str) -> dict:
-    from gba_report import data
-
-    frame = getattr(data, loader_name)()
+def _names(frame: pd.DataFrame, code_col: str) -> dict[str, dict[str, str]]:
     return {
         str(row[code_col]): {"en": str(row["name_en"]), "zh-Hant": str(row["name_zh_hant"])}
         for _, row in frame.iterrows()
     }
+
+
+@lru_cache(maxsize=4)
+def _region_names(_data_dir: str) -> dict[str, dict[str, str]]:
+    return _names(data.load_regions(), "region_code")
+
+
+@lru_cache(maxsize=4)
+def _cluster_names(_data_dir: str) -> dict[str, dict[str, str]]:
+    return _names(data.load_clusters(), "cluster_code")
 
 
 def region_name(code: str, lang: str) -> str:
@@ -167,7 +163,7 @@ def region_name(code: str, lang: str) -> str:
         TranslationKeyError: The code is not in the region codelist.
     """
     _check_lang(lang)
-    names = _names("load_regions", "region_code")
+    names = _region_names(str(paths.data_dir()))
     if code not in names:
         raise TranslationKeyError(
             f"Region code {code!r} is not in data/regions.csv (needed for its {lang} name)"
@@ -186,7 +182,7 @@ def cluster_name(code: str, lang: str) -> str:
         TranslationKeyError: The code is not in the cluster codelist.
     """
     _check_lang(lang)
-    names = _names("load_clusters", "cluster_code")
+    names = _cluster_names(str(paths.data_dir()))
     if code not in names:
         raise TranslationKeyError(
             f"Cluster code {code!r} is not in data/clusters.csv (needed for its {lang} name)"
@@ -448,29 +444,8 @@ def fmt_date(iso: str, precision: str, lang: str) -> str:
     return text
 
 
-def fmt_today(lang: str, today: _dt.date | None = None) -> str:
-    """Format today's date (or ``today``) in ``lang``.
-
-    Args:
-        lang: ``en`` or ``zh-Hant``.
-        today: Date to format; defaults to the current UTC date.
-    """
-    day = today or _dt.datetime.now(_dt.UTC).date()
-    return fmt_date(day.isoformat(), "day", lang)
-
-
 #: Marks put beside figures whose confidence is not "verified".
 CONFIDENCE_MARKS = {"verified": "", "secondary": "†", "unverified": "‡"}
-
-
-def confidence_label(conf: str, lang: str) -> str:
-    """Return the reader-facing label of a confidence level.
-
-    Args:
-        conf: ``verified``, ``secondary`` or ``unverified``.
-        lang: ``en`` or ``zh-Hant``.
-    """
-    return tr(lang, f"common.confidence.{conf}")
 
 
 def confidence_mark(conf: str) -> str:

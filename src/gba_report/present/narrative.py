@@ -1,26 +1,24 @@
-"""Reader-facing text blocks displayed from notebooks: headings, paragraphs, tables, sources.
+"""Reader-facing text blocks: headings, paragraphs, captions, tables, source lines, sources.
 
-Every function here *returns* an :class:`Output` (HTML + Markdown) and, unless
-``show=False``, displays it in the running notebook. Text is HTML-escaped.
+Every function *builds* an :class:`Output` (HTML + Markdown renderings) and displays nothing;
+a report section collects them and displays them once (:mod:`gba_report.present.sections`).
+Text is HTML-escaped.
 
-API:
-
-- ``styles()``: the stylesheet of these blocks (``report_styles.css``), shown once per report.
+- ``styles()``: the stylesheet of these blocks (``report_styles.css``) as a ``<style>`` block.
 - ``heading(text, level=2)``: a heading (``<h2>``; the build's table of contents picks up h2/h3).
 - ``para(text)``: a paragraph; ``**bold**`` is allowed (escaped otherwise).
 - ``bullets(items)``: a bulleted list.
 - ``caption(text)``: a figure/table caption (``<p class="gba-caption">``).
+- ``note(text)``: a caveat (``<p class="gba-note">``).
 - ``html_block(markup, markdown)``: trusted package-made HTML with its text rendering.
-- ``source_text(names_or_ids, lang)`` -> ``str``; ``source_line(names_or_ids, lang)`` displays
+- ``source_text(names_or_ids, lang)`` -> ``str``; ``source_line(names_or_ids, lang)`` builds
   it (``Source: publisher, title; ...`` / ``資料來源：...``). Accepts dataset names (their
   sidecar ``sources``) or ``source_id`` values from ``data/sources.csv`` (``;``-joined allowed).
-- ``note(text)`` / ``confidence_note(confidences, lang)``: a caveat paragraph; the latter
-  explains the † / ‡ marks when some shown figures are secondary or unverified.
+- ``confidence_note(confidences, lang)``: the legend of the † / ‡ marks when some figures shown
+  are secondary or unverified (None otherwise).
 - ``table(df, lang, columns=..., confidence_col=..., align=...)``: an HTML table
   (``class="gba-table"``) with translated headers, a mark after each secondary (†) or
   unverified (‡) row's first cell and the legend under the table.
-- ``figure(fig, caption=..., source=...)``: display a matplotlib Figure once (SVG), then its
-  caption and source line.
 - ``sources_section(datasets, lang, max_data_age_days=None)``: the closing "Caveats and
   sources" section built from the metadata sidecars (title, caveats, sources with publisher,
   title, URL, date accessed, licence) with freshness warnings for datasets older than
@@ -39,13 +37,14 @@ from typing import Any
 
 import pandas as pd
 
+from gba_report import data
 from gba_report.data import metadata
 from gba_report.present import i18n
 
 
-@dataclass
+@dataclass(frozen=True)
 class Output:
-    """A displayed block: its HTML and Markdown renderings."""
+    """A text block: its HTML and its Markdown (plain-text) rendering."""
 
     html: str
     markdown: str
@@ -55,20 +54,6 @@ class Output:
 
     def _repr_markdown_(self) -> str:
         return self.markdown
-
-
-def _display(out: Output, show: bool) -> Output:
-    if show:
-        try:
-            from IPython.display import display
-
-            display(
-                {"text/html": out.html, "text/markdown": out.markdown, "text/plain": out.markdown},
-                raw=True,
-            )
-        except ImportError:  # pragma: no cover - outside IPython
-            pass
-    return out
 
 
 def _inline(text: str) -> str:
@@ -82,118 +67,89 @@ def _slug(text: str) -> str:
     return slug[:80] or "section"
 
 
-def heading(text: str, level: int = 2, show: bool = True) -> Output:
-    """Display a heading that states a finding.
+def heading(text: str, level: int = 2) -> Output:
+    """A heading that states a finding.
 
     Args:
         text: The heading text (plain text).
         level: 1-4 (the build's table of contents uses levels 2 and 3).
-        show: Display it (False: only return it).
     """
     level = min(max(int(level), 1), 4)
-    out = Output(
+    return Output(
         f'<h{level} id="{html.escape(_slug(text))}">{_inline(text)}</h{level}>',
         f"{'#' * level} {text}",
     )
-    return _display(out, show)
 
 
-def para(text: str, show: bool = True, css_class: str = "") -> Output:
-    """Display a paragraph.
+def para(text: str, css_class: str = "") -> Output:
+    """A paragraph.
 
     Args:
         text: Plain text; ``**bold**`` is kept.
-        show: Display it.
         css_class: Extra CSS class of the ``<p>``.
     """
     cls = f' class="{css_class}"' if css_class else ""
-    return _display(Output(f"<p{cls}>{_inline(text)}</p>", str(text)), show)
+    return Output(f"<p{cls}>{_inline(text)}</p>", str(text))
 
 
-def bullets(items: Iterable[str], show: bool = True) -> Output:
-    """Display a bulleted list.
+def bullets(items: Iterable[str]) -> Output:
+    """A bulleted list.
 
     Args:
         items: One string per bullet (``**bold**`` kept).
-        show: Display it.
     """
     items = [str(i) for i in items]
     body = "".join(f"<li>{_inline(i)}</li>" for i in items)
-    return _display(
-        Output(f'<ul class="gba-list">{body}</ul>', "\n".join(f"- {i}" for i in items)), show
-    )
+    return Output(f'<ul class="gba-list">{body}</ul>', "\n".join(f"- {i}" for i in items))
 
 
-def caption(text: str, show: bool = True) -> Output:
-    """Display a caption under a chart or table.
+def caption(text: str) -> Output:
+    """A caption under a chart or table.
 
     Args:
         text: Caption text.
-        show: Display it.
     """
-    return para(text, show=show, css_class="gba-caption")
+    return para(text, css_class="gba-caption")
 
 
-def note(text: str, show: bool = True) -> Output:
-    """Display a caveat / note paragraph.
+def note(text: str) -> Output:
+    """A caveat / note paragraph.
 
     Args:
         text: Note text.
-        show: Display it.
     """
-    return para(text, show=show, css_class="gba-note")
+    return para(text, css_class="gba-note")
 
 
-def raw_html(markup: str, show: bool = True) -> Output:
-    """Display trusted HTML produced by the package (e.g. a ``<style>`` element).
-
-    Args:
-        markup: The HTML.
-        show: Display it.
-    """
-    return _display(Output(markup, ""), show)
-
-
-def html_block(markup: str, markdown: str, show: bool = True) -> Output:
-    """Display trusted HTML produced by the package together with its plain-text rendering.
+def html_block(markup: str, markdown: str) -> Output:
+    """Trusted HTML produced by the package together with its plain-text rendering.
 
     Args:
         markup: The HTML (already escaped where it holds data).
         markdown: Its Markdown / plain-text rendering (what tests and text readers see).
-        show: Display it.
     """
-    return _display(Output(markup, markdown), show)
+    return Output(markup, markdown)
 
 
-def styles(show: bool = True) -> Output:
-    """Display the report-block stylesheet (``report_styles.css``) as a ``<style>`` element.
-
-    Args:
-        show: Display it.
-    """
+def styles() -> Output:
+    """The report-block stylesheet (``report_styles.css``) as a ``<style>`` element."""
     css = (Path(__file__).resolve().parent / "report_styles.css").read_text(encoding="utf-8")
-    return _display(Output(f"<style>{css}</style>", ""), show)
+    return Output(f"<style>{css}</style>", "")
 
 
 # --------------------------------------------------------------------------- sources
 
 
 def _sources_frame() -> pd.DataFrame:
-    from gba_report import data
-
     return data.load_sources().set_index("source_id")
 
 
 def _dataset_sources(name: str) -> list[str]:
-    from gba_report import data
-
     meta = data.load_metadata(name)
     return [str(s) for s in meta.get("sources", [])]
 
 
 def _resolve_source_ids(names_or_ids: str | Iterable[str]) -> list[str]:
-    from gba_report import data
-
     if isinstance(names_or_ids, str):
         names_or_ids = [names_or_ids]
     datasets = set(data.dataset_names())
@@ -277,24 +233,22 @@ def source_text(names_or_ids: str | Iterable[str], lang: str, detail: bool = Fal
     return f"{i18n.tr(lang, key)}{colon}{sep.join(parts)}"
 
 
-def source_line(names_or_ids: str | Iterable[str], lang: str, show: bool = True) -> Output:
-    """Display the source line for datasets or source ids (see :func:`source_text`).
+def source_line(names_or_ids: str | Iterable[str], lang: str) -> Output:
+    """The source line for datasets or source ids (see :func:`source_text`).
 
     Args:
         names_or_ids: Dataset names and/or source ids.
         lang: ``en`` or ``zh-Hant``.
-        show: Display it.
     """
-    return para(source_text(names_or_ids, lang), show=show, css_class="gba-source")
+    return para(source_text(names_or_ids, lang), css_class="gba-source")
 
 
-def confidence_note(confidences: Iterable[str], lang: str, show: bool = True) -> Output | None:
-    """Display the † / ‡ legend when any shown figure is secondary or unverified.
+def confidence_note(confidences: Iterable[str], lang: str) -> Output | None:
+    """The † / ‡ legend when any figure shown is secondary or unverified.
 
     Args:
         confidences: Confidence values of the figures shown.
         lang: ``en`` or ``zh-Hant``.
-        show: Display it.
 
     Returns:
         The note, or ``None`` when every figure is verified.
@@ -302,7 +256,7 @@ def confidence_note(confidences: Iterable[str], lang: str, show: bool = True) ->
     values = {str(c) for c in confidences}
     if not values - {"verified"}:
         return None
-    return para(i18n.tr(lang, "common.marks_legend"), show=show, css_class="gba-note")
+    return note(i18n.tr(lang, "common.marks_legend"))
 
 
 # --------------------------------------------------------------------------- tables
@@ -315,10 +269,9 @@ def table(
     confidence_col: str | None = "confidence",
     align: Mapping[str, str] | None = None,
     css_class: str = "",
-    show: bool = True,
     html_cols: Iterable[str] = (),
 ) -> Output:
-    """Display a DataFrame as an HTML table with translated headers and confidence marks.
+    """A DataFrame as an HTML table with translated headers and confidence marks.
 
     Args:
         df: The rows to show, values already formatted as text where needed.
@@ -329,7 +282,6 @@ def table(
             the first shown cell of each non-verified row and the legend goes under the table.
         align: ``{column: "left"|"right"|"center"}``.
         css_class: Extra CSS class.
-        show: Display it.
         html_cols: Columns whose values are already HTML (not escaped).
     """
     html_cols = set(html_cols)
@@ -370,38 +322,7 @@ def table(
             re.sub(r"<[^>]+>", "", str(row[c])) if c in html_cols else str(row[c]) for c in cols
         ]
         md += "\n| " + " | ".join(cells_md) + " |"
-    return _display(Output(html_table, md), show)
-
-
-def figure(
-    fig: Any, caption_text: str = "", source: str = "", show: bool = True, alt: str = ""
-) -> Any:
-    """Display a matplotlib Figure once (SVG via the inline formatter), then caption and source.
-
-    Args:
-        fig: The Figure (made with :func:`gba_report.present.plots.new_figure`, outside pyplot).
-        caption_text: Caption displayed under the chart.
-        source: Source line displayed under the caption.
-        show: Display them.
-        alt: Text alternative of the chart, stored in the output's metadata
-            (``{"image/svg+xml": {"alt": ...}}``) for templates that write ``<img alt>``.
-
-    Returns:
-        The figure (so tests can inspect its texts).
-    """
-    if show:
-        try:
-            from IPython.display import display
-
-            alt = alt or caption_text
-            display(fig, metadata={"image/svg+xml": {"alt": alt}} if alt else None)
-        except ImportError:  # pragma: no cover
-            pass
-    if caption_text:
-        caption(caption_text, show=show)
-    if source:
-        para(source, show=show, css_class="gba-source")
-    return fig
+    return Output(html_table, md)
 
 
 # --------------------------------------------------------------------------- closing section
@@ -420,20 +341,18 @@ def sources_section(
     datasets: Sequence[str],
     lang: str,
     max_data_age_days: int | None = None,
-    show: bool = True,
     used_sources: Iterable[str] | None = None,
     caveats: bool = True,
     intro: str | None = None,
     compact: bool = False,
 ) -> Output:
-    """Display the closing "Caveats and sources" section from the metadata sidecars.
+    """The closing "Caveats and sources" section from the metadata sidecars.
 
     Args:
         datasets: Names of the datasets the report used.
         lang: ``en`` or ``zh-Hant``.
         max_data_age_days: Age (days) after which a dataset gets a freshness warning; default
             from ``report/reports.yml`` (``settings.max_data_age_days``) or 365.
-        show: Display it.
         used_sources: Source ids the report actually cited; when given, each dataset lists
             only those of its sources (its caveats are always listed).
         caveats: List each dataset's caveats (False: titles, periods and sources only, e.g.
@@ -441,9 +360,7 @@ def sources_section(
         intro: Text replacing the standard introduction.
         compact: One line per dataset and the sources as one paragraph (for a brief).
     """
-    from gba_report import data
-
-    used = None if used_sources is None else set(_resolve_source_ids(list(used_sources)))
+    used = cited_sources(used_sources)
     sep = _inline(i18n.tr(lang, "common.list_separator"))
     colon = _inline(i18n.tr(lang, "common.label_colon"))
     end = _inline(i18n.tr(lang, "common.sentence_end"))
@@ -485,7 +402,6 @@ def sources_section(
     else:
         text = i18n.tr(lang, "common.freshness_ok", days=i18n.fmt_int(days, lang))
         parts.append(f"<p>{_inline(text)}</p>")
-    source_ids: list[str] = []
     for name in datasets:
         meta = data.load_metadata(name)
         title = _dataset_title(name, meta, lang)
@@ -522,12 +438,9 @@ def sources_section(
                 + "</ul>"
             )
             md += [f"- {c}" for c in notes]
-        for sid in meta.get("sources", []) or []:
-            if (used is None or sid in used) and sid not in source_ids:
-                source_ids.append(sid)
     # one list of sources for the whole report, each source once
     items = []
-    for sid in source_ids:
+    for sid in listed_sources(datasets, used):
         if sid not in catalogue.index:
             items.append(f"<li>{_inline(sid)}</li>")
             continue
@@ -558,7 +471,57 @@ def sources_section(
             parts.append('<p class="gba-sources-compact">' + sep.join(items) + f"{end}</p>")
         else:
             parts.append('<ul class="gba-sources">' + "".join(items) + "</ul>")
-    out = Output(
+    return Output(
         '<section class="gba-sources-section">' + "".join(parts) + "</section>", "\n".join(md)
     )
-    return _display(out, show)
+
+
+def listed_sources(datasets: Sequence[str], used: set[str] | None = None) -> list[str]:
+    """The source ids the closing section lists: the datasets' sources, each once, in order.
+
+    Args:
+        datasets: Names of the datasets the report used.
+        used: Source ids the report cited (None: every source of the datasets).
+    """
+    ids: list[str] = []
+    for name in datasets:
+        for sid in data.load_metadata(name).get("sources", []) or []:
+            if (used is None or sid in used) and sid not in ids:
+                ids.append(sid)
+    return ids
+
+
+def cited_sources(used_sources: Iterable[str] | None) -> set[str] | None:
+    """The source ids behind what a report cited (None when it cited nothing in particular)."""
+    return None if used_sources is None else set(_resolve_source_ids(list(used_sources)))
+
+
+#: Columns of :func:`source_list`.
+SOURCE_LIST_COLUMNS = ("source_id", "publisher", "title", "url", "date_accessed", "licence_note")
+
+
+def source_list(ids: Iterable[str], lang: str) -> pd.DataFrame:
+    """The catalogue entries of ``ids`` in ``lang``, one row per source (the sources' data).
+
+    Args:
+        ids: Source ids (an id not in the catalogue gets a row with only its id).
+        lang: ``en`` or ``zh-Hant``.
+
+    Returns:
+        Columns :data:`SOURCE_LIST_COLUMNS`.
+    """
+    catalogue = _sources_frame()
+    rows = []
+    for sid in ids:
+        row = catalogue.loc[sid] if sid in catalogue.index else pd.Series(dtype=object)
+        rows.append(
+            {
+                "source_id": sid,
+                "publisher": _localised(row, "publisher", lang),
+                "title": _localised(row, "title", lang),
+                "url": str(row.get("url", "") or ""),
+                "date_accessed": str(row.get("date_accessed", "") or ""),
+                "licence_note": _localised(row, "licence_note", lang),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(SOURCE_LIST_COLUMNS))

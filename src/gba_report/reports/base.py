@@ -1,41 +1,95 @@
-"""Base class of every report: language, strings, display helpers, sources section.
+"""Base class of every report: language, strings, number formats, sections, the sources section.
 
-A report subclass sets ``name`` (report name = its locale section) and ``datasets`` (dataset
-names it reads, for the closing section) and implements section methods and
-``key_figures()``. Usage in a notebook::
+A report subclass sets ``name`` (report name = its locale section), ``notebook`` (its notebook
+in ``notebooks/``, whose ``parameters`` cell declares its parameters and their defaults) and
+``datasets`` (the datasets it reads, for the closing section); its section methods each return
+a :class:`~gba_report.present.sections.Section`. In a notebook::
 
     report = RDIntensityReport(lang=lang, focus_region=focus_region, ...)
-    report.intro()
+    report.intro()                       # a cell's last value: Jupyter shows the section
     report.intensity_over_time()
     ...
     report.sources()
     keyfigures.record("rd_intensity", lang, report.key_figures())
 
-Helpers for subclasses:
-
-- ``self.t(key, **fmt)``: string ``<name>.<key>``; ``self.c(key, **fmt)``: ``common.<key>``.
-- ``self.region(code)``, ``self.cluster(code)``: names in the report language.
-- ``self.pct(x)``, ``self.rmb(x)``, ``self.money(...)``, ``self.num(x)``, ``self.year(y)``.
-- ``self.heading(text)``, ``self.para(text)``, ``self.note(text)``, ``self.bullets(items)``,
-  ``self.figure(fig, caption, sources, confidences)`` (displays chart + caption + source
-  line + † / ‡ legend when needed), ``self.table(df, columns, sources, ...)``.
-- ``self.outputs``: every block shown, in order (``narrative.Output`` or Figure), so tests can
-  check texts and chart labels without executing a notebook (construct with ``show=False``).
-- ``intro()``: the lede (the question and the short answer); ``sources()``: the closing
-  "Caveats and sources" section.
+and in a scratch cell ``report.intensity_over_time().data`` is the frame behind the chart.
+Outside a notebook, :meth:`BaseReport.from_notebook` builds a report with the notebook's
+defaults (the one place they are declared).
 """
 
 from __future__ import annotations
 
-import html
-import re
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+import ast
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, NamedTuple, Self
 
 import pandas as pd
-from matplotlib.figure import Figure
 
-from gba_report.present import i18n, narrative, plots
+from gba_report import paths
+from gba_report.present import i18n, narrative
+from gba_report.present.charts import theme
+from gba_report.present.sections import Page, Section, SectionBuilder
+
+
+def notebook_defaults(path: Path) -> dict[str, Any]:
+    """The defaults declared in a notebook's ``parameters`` cell (literal values, never run).
+
+    Args:
+        path: The ``.ipynb`` file.
+
+    Raises:
+        ValueError: The notebook cannot be read, has no ``parameters`` cell, or a default is
+            not a literal (the message names the notebook).
+    """
+    try:
+        notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: cannot read the notebook: {exc}") from exc
+    cells = [
+        c
+        for c in notebook.get("cells", [])
+        if c.get("cell_type") == "code" and "parameters" in c.get("metadata", {}).get("tags", [])
+    ]
+    if not cells:
+        raise ValueError(f"{path}: no code cell is tagged 'parameters'")
+    source = cells[0].get("source", "")
+    tree = ast.parse("".join(source) if isinstance(source, list) else source)
+    defaults: dict[str, Any] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value:
+            try:
+                defaults[stmt.target.id] = ast.literal_eval(stmt.value)
+            except ValueError as exc:
+                raise ValueError(
+                    f"{path}: the default of {stmt.target.id!r} is not a literal"
+                ) from exc
+    return defaults
+
+
+def insert_after(
+    frame: pd.DataFrame, after: str, column: str, values: Iterable[Any]
+) -> pd.DataFrame:
+    """A copy of ``frame`` with ``column`` inserted right after ``after``.
+
+    Args:
+        frame: The frame.
+        after: Existing column.
+        column: New column name.
+        values: Its values, one per row.
+    """
+    out = frame.copy()
+    out.insert(out.columns.get_loc(after) + 1, column, list(values))
+    return out
+
+
+class BriefPoint(NamedTuple):
+    """A sentence of the executive brief, with the confidence and sources of its figures."""
+
+    text: str
+    confidence: str
+    source_id: str
 
 
 class BaseReport:
@@ -43,28 +97,44 @@ class BaseReport:
 
     Args:
         lang: ``en`` or ``zh-Hant``.
-        show: Display outputs (False in tests: blocks are only collected in ``outputs``).
     """
 
     #: Report name (also its locale section).
     name: str = ""
+    #: The report's notebook in the notebooks folder (its parameters cell holds the defaults).
+    notebook: str = ""
     #: Datasets the report reads (listed in the closing section).
     datasets: tuple[str, ...] = ()
 
-    def __init__(self, lang: str = "en", show: bool = True) -> None:
+    def __init__(self, lang: str) -> None:
         if lang not in i18n.LANGS:
             raise ValueError(f"lang must be one of {', '.join(i18n.LANGS)}, got {lang!r}")
         self.lang = lang
-        self.show = show
-        self.outputs: list[Any] = []
         self.cited: list[str] = []
-        plots.setup(lang)
-        narrative.styles(show=show)
+        self.said: set[str] = set()
+        self.page = Page()
+        theme.setup()
+
+    @classmethod
+    def from_notebook(cls, lang: str, **parameters: Any) -> Self:
+        """Build the report with its notebook's defaults, overridden by ``parameters``.
+
+        Args:
+            lang: ``en`` or ``zh-Hant``.
+            **parameters: Parameters that differ from the notebook's defaults.
+        """
+        defaults = notebook_defaults(paths.notebooks_dir() / cls.notebook)
+        defaults.pop("lang", None)
+        return cls(lang=lang, **{**defaults, **parameters})
 
     # ------------------------------------------------------------------ strings and formats
+    def text_fields(self) -> dict[str, Any]:
+        """Placeholders every string of this report may use (none by default)."""
+        return {}
+
     def t(self, key: str, **fmt: Any) -> Any:
         """Return this report's string ``key`` (section = report name)."""
-        return i18n.tr(self.lang, f"{self.name}.{key}", **fmt)
+        return i18n.tr(self.lang, f"{self.name}.{key}", **{**self.text_fields(), **fmt})
 
     def c(self, key: str, **fmt: Any) -> Any:
         """Return the common string ``key``."""
@@ -111,31 +181,16 @@ class BaseReport:
         """Join names for running text."""
         return i18n.join_names(names, self.lang)
 
-    # ------------------------------------------------------------------ display helpers
-    def _keep(self, out: Any) -> Any:
-        self.outputs.append(out)
-        return out
+    def with_region_names(self, frame: pd.DataFrame, code: str = "region_code") -> pd.DataFrame:
+        """``frame`` with ``region_name`` (in the report language) after its ``code`` column."""
+        return insert_after(frame, code, "region_name", (self.region(c) for c in frame[code]))
 
-    def heading(self, text: str, level: int = 2) -> narrative.Output:
-        """Display a heading (stating a finding)."""
-        return self._keep(narrative.heading(text, level, show=self.show))
+    def with_cluster_names(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with ``cluster_name`` (in the report language) after ``cluster_code``."""
+        names = (self.cluster(c) for c in frame["cluster_code"])
+        return insert_after(frame, "cluster_code", "cluster_name", names)
 
-    def para(self, text: str) -> narrative.Output:
-        """Display a paragraph."""
-        return self._keep(narrative.para(text, show=self.show))
-
-    def note(self, text: str) -> narrative.Output:
-        """Display a caveat."""
-        return self._keep(narrative.note(text, show=self.show))
-
-    def bullets(self, items: Iterable[str]) -> narrative.Output:
-        """Display a bulleted list."""
-        return self._keep(narrative.bullets(items, show=self.show))
-
-    def source_text(self, sources: str | Iterable[str]) -> str:
-        """Return the source line for dataset names or source ids."""
-        return narrative.source_text(sources, self.lang)
-
+    # ------------------------------------------------------------------ sections
     def cite(self, sources: str | Iterable[str]) -> None:
         """Remember sources cited (the closing section lists only those)."""
         for item in [sources] if isinstance(sources, str) else sources:
@@ -143,123 +198,52 @@ class BaseReport:
                 if sid.strip() and sid.strip() not in self.cited:
                     self.cited.append(sid.strip())
 
-    def figure(
-        self,
-        fig: Figure,
-        caption: str,
-        sources: str | Iterable[str],
-        confidences: Iterable[str] = (),
-    ) -> Figure:
-        """Display a chart once, then its caption, source line and † / ‡ legend if needed.
+    def first_time(self, key: str) -> bool:
+        """True the first time it is asked about ``key`` (a note the report says only once)."""
+        if key in self.said:
+            return False
+        self.said.add(key)
+        return True
 
-        Args:
-            fig: The chart.
-            caption: Caption text.
-            sources: Dataset names or source ids for the source line.
-            confidences: Confidence values of the figures shown (for the legend).
+    def source_text(self, sources: str | Iterable[str]) -> str:
+        """The source line's text for dataset names or source ids."""
+        return narrative.source_text(sources, self.lang)
 
-        Returns:
-            The figure.
-        """
-        self._keep(fig)
-        self.cite(sources)
-        narrative.figure(fig, show=self.show, alt=caption)
-        self._keep(narrative.caption(caption, show=self.show))
-        self._keep(narrative.source_line(sources, self.lang, show=self.show))
-        legend = narrative.confidence_note(list(confidences), self.lang, show=self.show)
-        if legend is not None:
-            self._keep(legend)
-        return fig
+    def section(self, name: str) -> SectionBuilder:
+        """Start building the section ``name`` of this report."""
+        return SectionBuilder(name, self.lang, self.page, self.cite)
 
-    def table(
-        self,
-        df: pd.DataFrame,
-        columns: Mapping[str, str],
-        sources: str | Iterable[str] | None = None,
-        caption: str = "",
-        confidence_col: str | None = "confidence",
-        align: Mapping[str, str] | None = None,
-        css_class: str = "",
-        html_cols: Iterable[str] = (),
-    ) -> narrative.Output:
-        """Display a table with caption and source line.
-
-        Args:
-            df: Rows (values formatted as text).
-            columns: ``{column: translated header}`` in display order.
-            sources: Dataset names or source ids for the source line.
-            caption: Caption shown under the table.
-            confidence_col: Column with confidence values (marks † / ‡).
-            align: Column alignments.
-            css_class: Extra CSS class.
-            html_cols: Columns whose values are already HTML.
-        """
-        out = self._keep(
-            narrative.table(
-                df,
-                self.lang,
-                columns=columns,
-                confidence_col=confidence_col,
-                align=align,
-                css_class=css_class,
-                show=self.show,
-                html_cols=html_cols,
-            )
-        )
-        if caption:
-            self._keep(narrative.caption(caption, show=self.show))
-        if sources:
-            self.cite(sources)
-            self._keep(narrative.source_line(sources, self.lang, show=self.show))
-        return out
-
-    # ------------------------------------------------------------------ common sections
     def title(self) -> str:
         """Return the report title in the report language."""
         return self.t("title")
 
-    def sources(self, max_data_age_days: int | None = None) -> None:
-        """Display the closing "Caveats and sources" section for ``self.datasets``."""
-        self._keep(
-            narrative.sources_section(
-                list(self.datasets),
-                self.lang,
-                max_data_age_days,
-                show=self.show,
-                used_sources=self.cited or None,
-            )
+    def sources(self, max_data_age_days: int | None = None) -> Section:
+        """The closing "Caveats and sources" section for ``self.datasets``.
+
+        Its data lists the sources it names (see :func:`gba_report.present.narrative.source_list`).
+
+        Args:
+            max_data_age_days: Age (days) after which a dataset gets a freshness warning.
+        """
+        used = self.cited or None
+        block = narrative.sources_section(
+            list(self.datasets), self.lang, max_data_age_days, used_sources=used
         )
+        listed = narrative.listed_sources(list(self.datasets), narrative.cited_sources(used))
+        return self.section("sources").add(block).done(narrative.source_list(listed, self.lang))
 
     def key_figures(self) -> dict[str, dict[str, Any]]:
         """Return ``{key: {"value", "unit", "label"}}`` for ``keyfigures.record``."""
         raise NotImplementedError
 
-    # ------------------------------------------------------------------ for tests
-    def texts(self) -> list[str]:
-        """Return the plain text of every block shown so far (charts excluded)."""
-        return [o.markdown for o in self.outputs if isinstance(o, narrative.Output)]
+    def summary_points(self) -> list[BriefPoint]:
+        """Two or three sentences with the key numbers, for the executive brief."""
+        raise NotImplementedError
 
-    def headings(self) -> list[str]:
-        """Return the text of every heading shown so far."""
-        found: list[str] = []
-        for o in self.outputs:
-            if isinstance(o, narrative.Output):
-                for inner in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", o.html, flags=re.S):
-                    found.append(html.unescape(re.sub(r"<[^>]+>", "", inner)))
-        return found
+    def summary_chart(self, compact: bool = False) -> Section | None:
+        """The report's headline chart for the executive brief (None when it has no data).
 
-    def figures(self) -> list[Figure]:
-        """Return every chart shown so far."""
-        return [o for o in self.outputs if isinstance(o, Figure)]
-
-
-def figure_label_texts(figs: Sequence[Figure]) -> list[str]:
-    """Return every visible text of the given charts (see :func:`plots.figure_texts`).
-
-    Args:
-        figs: Figures.
-    """
-    out: list[str] = []
-    for fig in figs:
-        out += plots.figure_texts(fig)
-    return out
+        Args:
+            compact: The brief's size (half or full width, short).
+        """
+        raise NotImplementedError

@@ -1,0 +1,571 @@
+"""Pure computations behind the ``rd_intensity`` report: headline facts, ranks, shares, growth.
+
+Every function takes tidy frames shaped like the curated tables (``rd_intensity``, ``regions``,
+``targets``) and returns frames or small dataclasses; nothing here reads files or knows about
+languages. Which series represents a region, and who its peers are, is decided in
+:mod:`gba_report.analysis.series`; Hong Kong's GERD by sector in
+:mod:`gba_report.analysis.hk_gerd`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from gba_report.analysis import indicators
+from gba_report.analysis.series import (
+    INTENSITY,
+    NATIONAL,
+    SERIES_PREFERENCE,
+    SPEND,
+    Regions,
+    in_window,
+    intensity_lines,
+    peers,
+    preferred_series,
+    rank_in,
+)
+
+#: Region types drawn on the domestic chart beside the focus (China itself is always added).
+DOMESTIC_TYPES = ("province", "sar", "city", "city_group")
+#: Region types drawn on the international chart.
+INTERNATIONAL_TYPES = ("country", "economy", "aggregate")
+#: Share of the best-covered year's peers a year needs to count as complete.
+COMPLETE_SHARE = 0.8
+#: Bars of the spending chart (the focus is added when it is not among them).
+TOP_BARS = 15
+#: Years of the target chart, ending with the latest.
+TARGET_CHART_YEARS = 10
+
+
+def leading_provinces(rd: pd.DataFrame, regions: Regions, focus: str, n: int) -> list[str]:
+    """The ``n`` provinces (not the focus) with the highest intensity in the latest year."""
+    if n <= 0:
+        return []
+    rows = rd[
+        rd["region_code"].isin(regions.of_type("province"))
+        & (rd["series"] == SERIES_PREFERENCE[0])
+        & rd[INTENSITY].notna()
+        & (rd["region_code"] != focus)
+    ]
+    if rows.empty:
+        return []
+    latest = rows[rows["year"] == rows["year"].max()]
+    return latest.sort_values(INTENSITY, ascending=False)["region_code"].head(n).tolist()
+
+
+def domestic_codes(
+    focus: str, leading: Sequence[str], comparators: Sequence[str], regions: Regions
+) -> list[str]:
+    """Lines of the domestic chart: focus, China, leading provinces, domestic comparators."""
+    codes = [focus] if focus == NATIONAL else [focus, NATIONAL]
+    codes += [c for c in leading if c not in codes]
+    codes += [c for c in comparators if regions.types.get(c) in DOMESTIC_TYPES and c not in codes]
+    return codes
+
+
+def international_codes(focus: str, comparators: Sequence[str], regions: Regions) -> list[str]:
+    """Lines of the international chart: focus, China, international comparators."""
+    codes = [focus] if focus == NATIONAL else [focus, NATIONAL]
+    return codes + [
+        c for c in comparators if regions.types.get(c) in INTERNATIONAL_TYPES and c not in codes
+    ]
+
+
+def share_of_national(rd: pd.DataFrame, focus: str) -> pd.DataFrame:
+    """Focus's share (percent) of China's R&D expenditure, by year.
+
+    Returns:
+        Columns year, region_code, share_of_china_rd_expenditure_pct, source_id (focus's and
+        China's), confidence (the focus's); empty when either series is missing.
+    """
+    columns = ["year", "region_code", "share_of_china_rd_expenditure_pct", "source_id"]
+    spend = preferred_series(rd, focus, SPEND)
+    cn = preferred_series(rd, NATIONAL, SPEND)
+    if spend.empty or cn.empty or focus == NATIONAL:
+        return pd.DataFrame(columns=[*columns, "confidence"])
+    both = pd.concat([spend, cn[cn["year"].isin(spend["year"])]])
+    both = both[both["year"].isin(cn["year"])]
+    both = both.assign(share=indicators.share_of_total(both, SPEND, NATIONAL))
+    cn_source = cn.set_index("year")["source_id"]
+    own = both[both["region_code"] == focus]
+    return pd.DataFrame(
+        {
+            "year": own["year"].astype(int),
+            "region_code": own["region_code"],
+            "share_of_china_rd_expenditure_pct": own["share"],
+            "source_id": [
+                indicators.joined_sources(own_ids, cn_ids)
+                for own_ids, cn_ids in zip(
+                    own["source_id"], own["year"].map(cn_source), strict=True
+                )
+            ],
+            "confidence": own["confidence"],
+        }
+    ).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Point:
+    """One figure of a series: its value, year and provenance."""
+
+    value: float
+    year: int
+    source_id: str
+    confidence: str
+
+
+def _point(row: pd.Series, value: str) -> Point:
+    return Point(float(row[value]), int(row["year"]), str(row["source_id"]), str(row["confidence"]))
+
+
+@dataclass(frozen=True)
+class FocusFacts:
+    """The focus's headline numbers.
+
+    Attributes:
+        intensity: Latest intensity of the focus (None without an intensity series).
+        intensity_first: First intensity of the window.
+        cn_intensity: China's intensity in the focus's latest year (None for China itself).
+        rank_intensity: Rank by intensity among the peers in that year; n_intensity: peers.
+        spend: Latest R&D expenditure (None without a spending series).
+        spend_first: First expenditure of the window.
+        spend_previous: Expenditure the year before the latest (None when missing).
+        growth_pct: Growth on the year before, percent.
+        cagr_pct: Compound annual growth from ``spend_first`` to ``spend`` (None if undefined).
+        rank_spend: Rank by expenditure among the peers; n_spend: peers with a value.
+        share, share_first: Latest and first share of China's expenditure (percent).
+    """
+
+    intensity: Point | None = None
+    intensity_first: Point | None = None
+    cn_intensity: Point | None = None
+    rank_intensity: int | None = None
+    n_intensity: int = 0
+    spend: Point | None = None
+    spend_first: Point | None = None
+    spend_previous: Point | None = None
+    growth_pct: float | None = None
+    cagr_pct: float | None = None
+    rank_spend: int | None = None
+    n_spend: int = 0
+    share: Point | None = None
+    share_first: Point | None = None
+
+    @property
+    def intensity_change_pp(self) -> float | None:
+        """Change in intensity from the first to the latest year (percentage points)."""
+        if self.intensity is None or self.intensity_first is None:
+            return None
+        return self.intensity.value - self.intensity_first.value
+
+
+def focus_facts(rd: pd.DataFrame, peer_rows: pd.DataFrame, focus: str) -> FocusFacts:
+    """The focus's latest spend and intensity, growth, ranks and share of China.
+
+    Args:
+        rd: ``rd_intensity`` rows of the window.
+        peer_rows: From :func:`peers`.
+        focus: Region code.
+    """
+    facts: dict = {}
+    inten = preferred_series(rd, focus)
+    if not inten.empty:
+        last = _point(inten.iloc[-1], INTENSITY)
+        facts.update(intensity=last, intensity_first=_point(inten.iloc[0], INTENSITY))
+        cn = preferred_series(rd, NATIONAL)
+        cn_same = cn[cn["year"] == last.year]
+        if not cn_same.empty and focus != NATIONAL:
+            facts["cn_intensity"] = _point(cn_same.iloc[0], INTENSITY)
+        rank, n = rank_in(peer_rows, focus, last.year, INTENSITY)
+        facts.update(rank_intensity=rank, n_intensity=n)
+    spend = preferred_series(rd, focus, SPEND)
+    if not spend.empty:
+        last = _point(spend.iloc[-1], SPEND)
+        first = _point(spend.iloc[0], SPEND)
+        facts.update(spend=last, spend_first=first)
+        prev = spend[spend["year"] == last.year - 1]
+        if not prev.empty:
+            facts["spend_previous"] = _point(prev.iloc[0], SPEND)
+            facts["growth_pct"] = indicators.growth_pct(facts["spend_previous"].value, last.value)
+        rate = indicators.cagr(first.value, last.value, last.year - first.year)
+        facts["cagr_pct"] = None if pd.isna(rate) else rate
+        rank, n = rank_in(peer_rows, focus, last.year, SPEND)
+        facts.update(rank_spend=rank, n_spend=n)
+        share = share_of_national(rd, focus)
+        if not share.empty:
+            col = "share_of_china_rd_expenditure_pct"
+            facts["share"] = _point(share.iloc[-1], col)
+            facts["share_first"] = _point(share.iloc[0], col)
+    return FocusFacts(**facts)
+
+
+@dataclass(frozen=True)
+class InternationalStanding:
+    """Where the focus stands among the international comparators in one year.
+
+    Attributes:
+        year: The latest year in which the focus and most comparators have a value.
+        value: The focus's intensity that year.
+        above: Codes with a higher intensity; below: codes with the same or a lower one.
+    """
+
+    year: int
+    value: float
+    above: list[str]
+    below: list[str]
+
+
+def international_standing(lines: pd.DataFrame, focus: str) -> InternationalStanding | None:
+    """Compare the focus with the other lines of the international chart (None: no year)."""
+    focus_years = set(lines.loc[lines["region_code"] == focus, "year"])
+    counts = lines[lines["year"].isin(focus_years)].groupby("year")["region_code"].nunique()
+    if not len(counts):
+        return None
+    year = int(counts[counts == counts.max()].index.max())
+    snap = lines[lines["year"] == year].set_index("region_code")[INTENSITY]
+    own = float(snap[focus])
+    return InternationalStanding(
+        year=year,
+        value=own,
+        above=[c for c in snap.index if c != focus and snap[c] > own],
+        below=[c for c in snap.index if c != focus and snap[c] <= own],
+    )
+
+
+def spend_ranks(peer_rows: pd.DataFrame) -> pd.DataFrame:
+    """Peers' spending with their rank by year and whether the year is complete.
+
+    A year is complete when at least :data:`COMPLETE_SHARE` of the best-covered year's peers
+    have a figure (a newer year with only a few early releases is not ranked as a whole).
+    """
+    rows = peer_rows[peer_rows[SPEND].notna()].copy()
+    rows["rank"] = indicators.rank_within(rows, SPEND)
+    counts = rows.groupby("year")["region_code"].transform("nunique")
+    rows["is_complete_year"] = counts >= counts.max() * COMPLETE_SHARE
+    return rows
+
+
+@dataclass(frozen=True)
+class SpendRanking:
+    """The spending ranking of the latest complete year.
+
+    Attributes:
+        year: Latest complete year.
+        ranked: Every peer with a figure that year (rank, spend).
+        shown: The bars drawn: the top :data:`TOP_BARS`, plus the focus when it is not among
+            them, largest first.
+        focus_rank: The focus's rank (None when it has no figure that year).
+        focus_spend: The focus's expenditure that year (None when it has no figure).
+        leader: Code of rank 1.
+        first_since: First year of the run of complete years, ending with ``year``, in which
+            the focus ranked first (``year`` itself when the run is one year or none).
+        newer: The focus's row in the latest year after ``year`` (None when there is none).
+        newer_peers: Peers with a figure in that newer year.
+    """
+
+    year: int
+    ranked: pd.DataFrame
+    shown: pd.DataFrame
+    focus_rank: int | None
+    focus_spend: float | None
+    leader: str
+    first_since: int
+    newer: pd.Series | None
+    newer_peers: int
+
+
+def spend_ranking(peer_rows: pd.DataFrame, focus: str) -> SpendRanking:
+    """Rank the focus's peers by R&D expenditure in the latest complete year.
+
+    See :func:`spend_ranks` for when a year is complete.
+    """
+    rows = spend_ranks(peer_rows)
+    complete = rows[rows["is_complete_year"]]
+    year = int(complete["year"].max())
+    part = complete[complete["year"] == year]
+    own = part[part["region_code"] == focus]
+    firsts = complete[complete["region_code"] == focus].set_index("year")["rank"]
+    since = year
+    while since - 1 in firsts.index and firsts[since - 1] == 1:
+        since -= 1
+    leader = part.sort_values(SPEND).iloc[-1]
+    newer = rows[(rows["year"] > year) & (rows["region_code"] == focus)]
+    last = newer.sort_values("year").iloc[-1] if len(newer) else None
+    named = rows[rows["year"] == last["year"]] if last is not None else rows.iloc[0:0]
+    shown = part.sort_values(SPEND, ascending=False).head(TOP_BARS)
+    if focus not in set(shown["region_code"]):
+        shown = pd.concat([shown, own])
+    return SpendRanking(
+        year=year,
+        ranked=part,
+        shown=shown,
+        focus_rank=int(own["rank"].iloc[0]) if len(own) else None,
+        focus_spend=float(own[SPEND].iloc[0]) if len(own) else None,
+        leader=str(leader["region_code"]),
+        first_since=since,
+        newer=last,
+        newer_peers=int(named["region_code"].nunique()),
+    )
+
+
+def cagr_table(
+    rd: pd.DataFrame, codes: Sequence[str], first_year: int, last_year: int
+) -> pd.DataFrame:
+    """CAGR of R&D expenditure from ``first_year`` to ``last_year`` for each of ``codes``.
+
+    Regions without a figure in both years are left out. Confidence is the weaker of the two
+    figures'; the source ids of both are kept (``;``-joined).
+
+    Returns:
+        Columns region_code, first_year, last_year, rd_expenditure_first_rmb_100m,
+        rd_expenditure_last_rmb_100m, rd_expenditure_cagr_pct, source_id, confidence; fastest
+        growth first.
+    """
+    rows = []
+    for code in dict.fromkeys(codes):
+        s = preferred_series(rd, code, SPEND)
+        s = s[s["year"].isin([first_year, last_year])]
+        if len(s) != 2:
+            continue
+        first, last = s.iloc[0], s.iloc[1]
+        rows.append(
+            {
+                "region_code": code,
+                "first_year": int(first["year"]),
+                "last_year": int(last["year"]),
+                "rd_expenditure_first_rmb_100m": float(first[SPEND]),
+                "rd_expenditure_last_rmb_100m": float(last[SPEND]),
+                "rd_expenditure_cagr_pct": indicators.cagr(
+                    float(first[SPEND]), float(last[SPEND]), int(last["year"]) - int(first["year"])
+                ),
+                "source_id": indicators.joined_sources(first["source_id"], last["source_id"]),
+                "confidence": indicators.weakest_confidence(
+                    [first["confidence"], last["confidence"]]
+                ),
+            }
+        )
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    return table.sort_values("rd_expenditure_cagr_pct", ascending=False).reset_index(drop=True)
+
+
+def gba_city_points(rd: pd.DataFrame, regions: Regions) -> pd.DataFrame:
+    """Intensity figures of the GBA's mainland cities (Guangdong's cities in the GBA).
+
+    Returns:
+        The ``rd_intensity`` rows with an intensity, plus ``is_hollow`` (derived or unverified
+        figures are drawn hollow).
+    """
+    cities = [
+        c
+        for c in regions.of_type("city")
+        if bool(regions.is_gba.get(c)) and regions.parents.get(c) == "GD"
+    ]
+    rows = rd[rd["region_code"].isin(cities) & rd[INTENSITY].notna()]
+    return rows.assign(is_hollow=rows["is_derived"] | (rows["confidence"] == "unverified"))
+
+
+def best_city(points: pd.DataFrame) -> pd.Series:
+    """The city with the highest latest intensity (ties: the later year)."""
+    latest = points.sort_values("year").groupby("region_code").tail(1)
+    return latest.sort_values([INTENSITY, "year"]).iloc[-1]
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    """The focus's latest intensity against its plan target.
+
+    Attributes:
+        target: The ``targets`` row (target_value, target_year, plan names, source).
+        gap_pp: Latest intensity minus the target (positive: above).
+        first_reached: First row of the series at or above the target (None: never).
+        recent: The last :data:`TARGET_CHART_YEARS` years of the intensity series.
+    """
+
+    target: pd.Series
+    gap_pp: float
+    first_reached: pd.Series | None
+    recent: pd.DataFrame
+
+
+def intensity_target(targets: pd.DataFrame, focus: str) -> pd.Series | None:
+    """The focus's latest-dated R&D-intensity target (None when it has none)."""
+    rows = targets[(targets["region_code"] == focus) & (targets["indicator"] == INTENSITY)]
+    return None if rows.empty else rows.sort_values("target_year").iloc[-1]
+
+
+def target_check(rd: pd.DataFrame, target: pd.Series, latest: float, focus: str) -> TargetCheck:
+    """Gap to ``target`` and the first year the focus's intensity reached it."""
+    goal = float(target["target_value"])
+    inten = preferred_series(rd, focus)
+    reached = inten[inten[INTENSITY] >= goal]
+    return TargetCheck(
+        target=target,
+        gap_pp=indicators.gap_to_target(latest, goal),
+        first_reached=None if reached.empty else reached.iloc[0],
+        recent=inten[inten["year"] >= inten["year"].max() - (TARGET_CHART_YEARS - 1)],
+    )
+
+
+#: Columns of :func:`facts_frame`.
+FACT_COLUMNS = (
+    "region_code",
+    "measure",
+    "since_year",
+    "year",
+    "value",
+    "source_id",
+    "confidence",
+)
+
+
+def facts_frame(facts: FocusFacts, focus: str) -> pd.DataFrame:
+    """The figures of :class:`FocusFacts` as a tidy frame (one row per figure stated).
+
+    ``measure`` names the figure with its unit (``rd_expenditure_rmb_100m``,
+    ``rd_expenditure_growth_pct``, ``rank_by_rd_expenditure``, ...); ``since_year`` is the
+    first year of a growth rate (missing for a figure of one year).
+    """
+    rows: list[tuple] = []
+
+    def add(code: str, measure: str, point: Point, value: float, since: int | None = None) -> None:
+        rows.append((code, measure, since, point.year, value, point.source_id, point.confidence))
+
+    f = facts
+    if f.spend is not None:
+        add(focus, SPEND, f.spend, f.spend.value)
+    if f.intensity is not None:
+        add(focus, INTENSITY, f.intensity, f.intensity.value)
+    if f.cn_intensity is not None:
+        add(NATIONAL, INTENSITY, f.cn_intensity, f.cn_intensity.value)
+    if f.growth_pct is not None and f.spend_previous is not None and f.spend is not None:
+        both = Point(
+            f.spend.value,
+            f.spend.year,
+            indicators.joined_sources(f.spend_previous.source_id, f.spend.source_id),
+            indicators.weakest_confidence([f.spend_previous.confidence, f.spend.confidence]),
+        )
+        add(focus, "rd_expenditure_growth_pct", both, f.growth_pct, f.spend_previous.year)
+    if f.rank_spend is not None and f.spend is not None:
+        add(focus, "rank_by_rd_expenditure", f.spend, f.rank_spend)
+        add(focus, "regions_ranked_by_rd_expenditure", f.spend, f.n_spend)
+    if f.rank_intensity is not None and f.intensity is not None:
+        add(focus, "rank_by_rd_intensity", f.intensity, f.rank_intensity)
+        add(focus, "regions_ranked_by_rd_intensity", f.intensity, f.n_intensity)
+    if f.cagr_pct is not None and f.spend is not None and f.spend_first is not None:
+        both = Point(
+            f.spend.value,
+            f.spend.year,
+            indicators.joined_sources(f.spend_first.source_id, f.spend.source_id),
+            indicators.weakest_confidence([f.spend_first.confidence, f.spend.confidence]),
+        )
+        add(focus, "rd_expenditure_cagr_pct", both, f.cagr_pct, f.spend_first.year)
+    if f.share is not None:
+        add(focus, "share_of_china_rd_expenditure_pct", f.share, f.share.value)
+    frame = pd.DataFrame(rows, columns=list(FACT_COLUMNS))
+    return frame.astype({"since_year": "Int64", "year": "int64", "value": "float64"})
+
+
+class RDAnalysis:
+    """The analysis behind one ``rd_intensity`` report (frames in, results out, nothing loaded).
+
+    Args:
+        rd: ``rd_intensity`` rows (all years; the window is applied here).
+        regions: The region code list.
+        focus: Focus region code.
+        comparators: Region codes compared with the focus (the focus itself is dropped).
+        top_provinces: Leading provinces shown beside the focus.
+        start_year: First year.
+        end_year: Last year.
+    """
+
+    def __init__(
+        self,
+        rd: pd.DataFrame,
+        regions: Regions,
+        *,
+        focus: str,
+        comparators: Sequence[str],
+        top_provinces: int,
+        start_year: int,
+        end_year: int,
+    ) -> None:
+        self.rd = in_window(rd, start_year, end_year)
+        self.regions = regions
+        self.focus = focus
+        self.comparators = [c for c in comparators if c != focus]
+        self.top_provinces = int(top_provinces)
+        self.start_year = int(start_year)
+        self.end_year = int(end_year)
+
+    @cached_property
+    def peers(self) -> pd.DataFrame:
+        """The focus's peers' rows (see :func:`peers`)."""
+        return peers(self.rd, self.regions, self.focus)
+
+    @cached_property
+    def leading(self) -> list[str]:
+        """The leading provinces by intensity (see :func:`leading_provinces`)."""
+        return leading_provinces(self.rd, self.regions, self.focus, self.top_provinces)
+
+    @cached_property
+    def facts(self) -> FocusFacts:
+        """The focus's headline numbers."""
+        return focus_facts(self.rd, self.peers, self.focus)
+
+    def series(self, code: str, value: str = INTENSITY) -> pd.DataFrame:
+        """The preferred series of ``code`` in the window (see :func:`preferred_series`)."""
+        return preferred_series(self.rd, code, value)
+
+    def lines(self, codes: Sequence[str]) -> pd.DataFrame:
+        """The intensity lines of ``codes`` (see :func:`intensity_lines`)."""
+        return intensity_lines(self.rd, codes)
+
+    @cached_property
+    def domestic(self) -> list[str]:
+        """Lines of the domestic intensity chart."""
+        return domestic_codes(self.focus, self.leading, self.comparators, self.regions)
+
+    @cached_property
+    def international(self) -> list[str]:
+        """Lines of the international intensity chart."""
+        return international_codes(self.focus, self.comparators, self.regions)
+
+    @cached_property
+    def brief(self) -> list[str]:
+        """Lines of the executive brief's chart: the focus, China, Hong Kong and Macao."""
+        codes = [self.focus, NATIONAL, "HK", "MO"]
+        return list(dict.fromkeys(c for c in codes if c in self.regions.types))
+
+    @cached_property
+    def share(self) -> pd.DataFrame:
+        """The focus's share of China's R&D expenditure (see :func:`share_of_national`)."""
+        return share_of_national(self.rd, self.focus)
+
+    @cached_property
+    def share_sources(self) -> list[str]:
+        """Sources of the focus's and China's expenditure series."""
+        ids = set(self.series(self.focus, SPEND)["source_id"])
+        return sorted(ids | set(self.series(NATIONAL, SPEND)["source_id"]))
+
+    @cached_property
+    def spend(self) -> SpendRanking:
+        """The spending ranking of the latest complete year (needs a spending series)."""
+        return spend_ranking(self.peers, self.focus)
+
+    @cached_property
+    def growth(self) -> pd.DataFrame:
+        """CAGR of the focus, China and the leading provinces over the focus's spending years."""
+        f = self.facts
+        codes = [self.focus, NATIONAL, *self.leading]
+        return cagr_table(self.rd, codes, f.spend_first.year, f.spend.year)
+
+    @cached_property
+    def cities(self) -> pd.DataFrame:
+        """The GBA cities' intensity points (see :func:`gba_city_points`)."""
+        return gba_city_points(self.rd, self.regions)

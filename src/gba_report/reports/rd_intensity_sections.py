@@ -1,0 +1,559 @@
+"""The sections of the ``rd_intensity`` report: analysis result -> tidy frame -> display.
+
+Each function takes the report (strings, formats, section builder) and its
+:class:`~gba_report.analysis.rd.RDAnalysis`, and returns a
+:class:`~gba_report.present.sections.Section` whose ``data`` has the columns of
+:data:`COLUMNS` (a section without data for its parameters says so, with an empty frame).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from gba_report.analysis import hk_gerd, indicators, rd
+from gba_report.analysis.series import INTENSITY, NATIONAL, SPEND
+from gba_report.present import i18n
+from gba_report.present.charts import bars, lines, theme
+from gba_report.present.sections import Section, SectionBuilder
+from gba_report.reports.base import BaseReport, BriefPoint, insert_after
+
+_LINE = ("region_code", "region_name", "year")
+_PROVENANCE = ("source_id", "confidence")
+_FACTS = ("region_code", "region_name", "measure", "since_year", "year", "value", *_PROVENANCE)
+_INTENSITY = (*_LINE, INTENSITY, "series", "is_series_break", *_PROVENANCE)
+
+#: Columns of each section's data.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "intro": _FACTS,
+    "headline": _FACTS,
+    "intensity_over_time": _INTENSITY,
+    "international": _INTENSITY,
+    "spend_by_province": (*_LINE, SPEND, "rank", "series", *_PROVENANCE),
+    "share_of_china": (*_LINE, "share_of_china_rd_expenditure_pct", *_PROVENANCE),
+    "growth": (
+        "region_code",
+        "region_name",
+        "first_year",
+        "last_year",
+        "rd_expenditure_first_rmb_100m",
+        "rd_expenditure_last_rmb_100m",
+        "rd_expenditure_cagr_pct",
+        *_PROVENANCE,
+    ),
+    "target": (*_LINE, INTENSITY, "is_target", *_PROVENANCE),
+    "cities": (*_LINE, INTENSITY, "is_reference", "is_derived", *_PROVENANCE),
+    "hk_by_sector": (
+        *_LINE,
+        "sector",
+        "sector_name",
+        "gerd_hkd_million",
+        "is_series_break",
+        *_PROVENANCE,
+    ),
+    "summary_chart": _INTENSITY,
+}
+
+
+def _frame(report: BaseReport, name: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with region names, in the columns of section ``name``."""
+    named = report.with_region_names(rows)
+    return named[list(COLUMNS[name])]
+
+
+def _no_data(report: BaseReport, a: rd.RDAnalysis, name: str, what: str) -> Section:
+    text = report.t("no_data", region=report.region(a.focus), what=report.t(f"what.{what}"))
+    return report.section(name).note(text).done(pd.DataFrame(columns=list(COLUMNS[name])))
+
+
+def _facts(report: BaseReport, a: rd.RDAnalysis) -> pd.DataFrame:
+    return _frame(report, "intro", rd.facts_frame(a.facts, a.focus))
+
+
+def _labels(report: BaseReport, codes: Sequence[str]) -> dict[str, str]:
+    return {c: report.region(c) for c in codes}
+
+
+def _series_caption(report: BaseReport, frame: pd.DataFrame) -> str:
+    used = list(dict.fromkeys(frame["series"]))
+    return ("; " if report.lang == "en" else "；").join(report.t(f"series.{s}") for s in used)
+
+
+def _breaks_text(report: BaseReport, frame: pd.DataFrame) -> str:
+    """Caption text naming the series breaks drawn in a chart ("" when none)."""
+    breaks = frame[frame["is_series_break"]]
+    if breaks.empty:
+        return ""
+    sep = " " if report.lang == "en" else ""
+    items = report.names(
+        f"{report.region(r.region_code)}{sep}{report.year(r.year)}" for r in breaks.itertuples()
+    )
+    return sep + report.c("series_break_note") + sep + report.t("breaks_list", items=items)
+
+
+def _joined(lang: str, sentences: Sequence[str]) -> str:
+    return " ".join(sentences) if lang == "en" else "".join(sentences)
+
+
+def intro(report: BaseReport, a: rd.RDAnalysis) -> Section:
+    """The question and the short answer (lede) with the key numbers."""
+    f, year = a.facts, report.year
+    items = []
+    if f.spend is not None:
+        items.append(report.t("kf_spend", year=year(f.spend.year), value=report.rmb(f.spend.value)))
+    if f.intensity is not None:
+        value = report.pct(f.intensity.value)
+        items.append(report.t("kf_intensity", year=year(f.intensity.year), value=value))
+    if f.growth_pct is not None:
+        value = report.pct(f.growth_pct, 1)
+        items.append(report.t("kf_growth", year=year(f.spend.year), value=value))
+    if f.rank_spend:
+        items.append(
+            report.t(
+                "kf_rank",
+                year=year(f.spend.year),
+                rank=f.rank_spend,
+                n=f.n_spend,
+                rank_intensity=f.rank_intensity or "–",
+            )
+        )
+    if f.cagr_pct is not None:
+        first, last = year(f.spend_first.year), year(f.spend.year)
+        items.append(report.t("kf_cagr", first=first, last=last, value=report.pct(f.cagr_pct, 1)))
+    s = report.section("intro").para(report.t("question", region=report.region(a.focus)))
+    if items:
+        s.bullets(items)
+    return s.done(_facts(report, a))
+
+
+def headline(report: BaseReport, a: rd.RDAnalysis) -> Section:
+    """Latest spend, intensity, growth and national rank of the focus."""
+    f = a.facts
+    if f.intensity is None:
+        return _no_data(report, a, "headline", "intensity")
+    fmt = {
+        "region": report.region(a.focus),
+        "year": report.year(f.intensity.year),
+        "value": report.pct(f.intensity.value),
+    }
+    s = report.section("headline")
+    if f.cn_intensity is not None:
+        above = f.intensity.value > f.cn_intensity.value
+        key = "headline_above" if above else "headline_below"
+        s.heading(report.t(key, cn=report.pct(f.cn_intensity.value), **fmt))
+    else:
+        s.heading(report.t("headline_plain", **fmt))
+    sentences = []
+    if f.spend is not None:
+        sentences.append(
+            report.t(
+                "headline_spend",
+                region=report.region(a.focus),
+                year=report.year(f.spend.year),
+                value=report.rmb(f.spend.value),
+            )
+        )
+        if f.growth_pct is not None:
+            sentences.append(report.t("headline_growth", value=report.pct(f.growth_pct, 1)))
+        if f.rank_spend:
+            sentences.append(
+                report.t(
+                    "headline_rank",
+                    rank=f.rank_spend,
+                    n=f.n_spend,
+                    rank_intensity=f.rank_intensity or "–",
+                )
+            )
+    s.para(_joined(report.lang, sentences))
+    confidences = {p.confidence for p in (f.spend, f.intensity) if p is not None}
+    if confidences - {"verified"}:
+        s.note(report.t("headline_confidence", marks=report.c("marks_legend")))
+    return s.done(_facts(report, a))
+
+
+def _intensity_chart(
+    report: BaseReport,
+    a: rd.RDAnalysis,
+    s: SectionBuilder,
+    frame: pd.DataFrame,
+    codes: list[str],
+    caption: str,
+    **size: float,
+) -> None:
+    """Add an intensity-over-time line chart of ``codes`` with its caption and sources."""
+    fig = lines.line_with_labels(
+        frame,
+        "year",
+        INTENSITY,
+        "region_code",
+        _labels(report, codes),
+        highlight=[a.focus],
+        break_col="is_series_break",
+        ylabel=report.t("axis_intensity"),
+        **size,
+    )
+    s.chart(fig, caption, sorted(set(frame["source_id"])), frame["confidence"])
+
+
+def intensity_over_time(report: BaseReport, a: rd.RDAnalysis) -> Section:
+    """Intensity over time: focus, China, leading provinces, Hong Kong, Macao."""
+    f, frame = a.facts, a.lines(a.domestic)
+    if frame.empty or f.intensity is None:
+        return _no_data(report, a, "intensity_over_time", "intensity")
+    single = f.intensity_first.year == f.intensity.year
+    s = report.section("intensity_over_time").heading(
+        report.t(
+            "over_time_single" if single else "over_time_heading",
+            region=report.region(a.focus),
+            first=report.pct(f.intensity_first.value),
+            first_year=report.year(f.intensity_first.year),
+            last=report.pct(f.intensity.value),
+            last_year=report.year(f.intensity.year),
+            change=report.pp(f.intensity_change_pp),
+        )
+    )
+    caption = report.t("over_time_caption", series=_series_caption(report, frame))
+    _intensity_chart(
+        report, a, s, frame, a.domestic, caption + _breaks_text(report, frame), height=3.5
+    )
+    return s.done(_frame(report, "intensity_over_time", frame))
+
+
+def international(report: BaseReport, a: rd.RDAnalysis) -> Section:
+    """Focus and China against international R&D leaders (World Bank / national series)."""
+    codes, frame = a.international, a.lines(a.international)
+    if frame.empty or len(codes) < 2:
+        return _no_data(report, a, "international", "international")
+    s = report.section("international")
+    standing = rd.international_standing(frame, a.focus)
+    if standing is not None:
+        if standing.above and standing.below:
+            key = "intl_heading_mixed"
+        elif standing.above:
+            key = "intl_heading_all_above"
+        else:
+            key = "intl_heading_all_below"
+        s.heading(
+            report.t(
+                key,
+                region=report.region(a.focus),
+                year=report.year(standing.year),
+                value=report.pct(standing.value),
+                above=report.names(report.region_in_text(c) for c in standing.above),
+                below=report.names(report.region_in_text(c) for c in standing.below),
+            )
+        )
+    caption = report.t("intl_caption", series=_series_caption(report, frame))
+    _intensity_chart(report, a, s, frame, codes, caption + _breaks_text(report, frame), height=3.5)
+    return s.done(_frame(report, "international", frame))
+
+
+def spend_by_province(report: BaseReport, a: rd.RDAnalysis) -> Section:
+    """R&D expenditure of the focus's peers: latest complete year, plus a newer partial one."""
+    if a.facts.spend is None:
+        return _no_data(report, a, "spend_by_province", "spend")
+    r = a.spend
+    fmt = {
+        "region": report.region(a.focus),
+        "year": report.year(r.year),
+        "value": "" if r.focus_spend is None else report.rmb(r.focus_spend),
+        "n": len(r.ranked),
+        "since": report.year(r.first_since),
+        "leader": report.region(r.leader),
+        "rank": "–" if r.focus_rank is None else r.focus_rank,
+    }
+    if len(r.ranked) < 2 or r.focus_rank is None:
+        key = "spend_heading_plain"
+    elif r.leader == a.focus and r.first_since < r.year:
+        key = "spend_heading_streak"
+    elif r.leader == a.focus:
+        key = "spend_heading_first"
+    else:
+        key = "spend_heading_rank"
+    s = report.section("spend_by_province").heading(report.t(key, **fmt))
+    if r.newer is not None and r.newer_peers > 1:
+        s.para(
+            report.t(
+                "spend_partial_year",
+                year=report.year(r.newer["year"]),
+                n=r.newer_peers,
+                region=report.region(a.focus),
+                value=report.rmb(r.newer[SPEND]),
+                rank=int(r.newer["rank"]),
+            )
+        )
+    shown = r.shown.assign(label=[report.region(c) for c in r.shown["region_code"]])
+    fig = bars.barh_ranked(
+        shown,
+        SPEND,
+        "label",
+        "region_code",
+        highlight=[a.focus],
+        xlabel=report.t("axis_spend"),
+        value_fmt=lambda v: report.num(v, 1),
+    )
+    caption = report.t("spend_caption", year=report.year(r.year), n=len(r.ranked), shown=len(shown))
+    s.chart(fig, caption, sorted(set(shown["source_id"])), shown["confidence"])
+    return s.done(_frame(report, "spend_by_province", r.shown))
+
+
+def share_of_china(report: BaseReport, a: rd.RDAnalysis) -> Section:
+    """Focus's share of China's R&D expenditure over time."""
+    share, f = a.share, a.facts
+    if share.empty:
+        return _no_data(report, a, "share_of_china", "share")
+    single = f.share_first.year == f.share.year
+    s = report.section("share_of_china").heading(
+        report.t(
+            "share_single" if single else "share_heading",
+            region=report.region(a.focus),
+            first=report.pct(f.share_first.value, 1),
+            first_year=report.year(f.share_first.year),
+            last=report.pct(f.share.value, 1),
+            last_year=report.year(f.share.year),
+            verb=report.t("rose" if f.share.value > f.share_first.value else "fell"),
+        )
+    )
+    fig = lines.line_with_labels(
+        share,
+        "year",
+        "share_of_china_rd_expenditure_pct",
+        "region_code",
+        {a.focus: report.region(a.focus)},
+        highlight=[a.focus],
+        ylabel=report.t("axis_share"),
+        height=2.8,
+    )
+    caption = report.t("share_caption", region=report.region(a.focus))
+    s.chart(fig, caption, a.share_sources, share["confidence"])
+    return s.done(_frame(report, "share_of_china", share))
+
+
+def growth(report: BaseReport, a: rd.RDAnalysis) -> Section:
+    """Compound annual growth of R&D expenditure: focus, China and leading provinces."""
+    f = a.facts
+    if f.cagr_pct is None:
+        return _no_data(report, a, "growth", "spend")
+    table = a.growth
+    cn = table[table["region_code"] == NATIONAL]["rd_expenditure_cagr_pct"]
+    first, last = report.year(f.spend_first.year), report.year(f.spend.year)
+    key = "cagr_heading_vs_cn" if len(cn) and a.focus != NATIONAL else "cagr_heading"
+    s = report.section("growth").heading(
+        report.t(
+            key,
+            region=report.region(a.focus),
+            value=report.pct(f.cagr_pct, 1),
+            first=first,
+            last=last,
+            cn=report.pct(cn.iloc[0], 1) if len(cn) else "",
+        )
+    )
+    rows = pd.DataFrame(
+        {
+            "region": [report.region(c) for c in table["region_code"]],
+            "first": [report.rmb(v) for v in table["rd_expenditure_first_rmb_100m"]],
+            "last": [report.rmb(v) for v in table["rd_expenditure_last_rmb_100m"]],
+            "cagr": [report.pct(v, 1) for v in table["rd_expenditure_cagr_pct"]],
+            "confidence": table["confidence"],
+        }
+    )
+    s.table(
+        rows,
+        {
+            "region": report.t("col_region"),
+            "first": report.t("col_spend_year", year=first),
+            "last": report.t("col_spend_year", year=last),
+            "cagr": report.t("col_cagr"),
+        },
+        sources=sorted({sid for ids in table["source_id"] for sid in ids.split(";")}),
+        caption=report.t("cagr_caption"),
+        align={"first": "right", "last": "right", "cagr": "right"},
+    )
+    return s.done(_frame(report, "growth", table))
+
+
+def target(report: BaseReport, a: rd.RDAnalysis, row: pd.Series | None) -> Section:
+    """Gap between the focus's latest intensity and its Five-Year-Plan target."""
+    f = a.facts
+    if row is None or f.intensity is None:
+        return _no_data(report, a, "target", "target")
+    check = rd.target_check(a.rd, row, f.intensity.value, a.focus)
+    goal = float(row["target_value"])
+    plan = row["plan_en"] if report.lang == "en" else row["plan_zh_hant"]
+    fmt = {
+        "region": report.region(a.focus),
+        "plan": plan,
+        "target": i18n.fmt_pct(goal, report.lang, min_decimals=1),
+        "target_year": report.year(row["target_year"]),
+        "year": report.year(f.intensity.year),
+        "value": report.pct(f.intensity.value),
+        "gap": report.pp(check.gap_pp),
+    }
+    key = "target_heading_met" if check.gap_pp >= 0 else "target_heading_gap"
+    s = report.section("target").heading(report.t(key, **fmt))
+    text = report.t("target_plan", **fmt)
+    if check.first_reached is not None:
+        text += (" " if report.lang == "en" else "") + report.t(
+            "target_first_reached",
+            year=report.year(check.first_reached["year"]),
+            value=report.pct(check.first_reached[INTENSITY]),
+        )
+    s.para(text)
+    recent = check.recent
+    fig = lines.line_with_labels(
+        recent,
+        "year",
+        INTENSITY,
+        "region_code",
+        {a.focus: report.region(a.focus)},
+        highlight=[a.focus],
+        ylabel=report.t("axis_intensity"),
+        hline=(goal, report.t("target_line", target=fmt["target"], year=fmt["target_year"])),
+        ymin=None,
+        height=2.6,
+    )
+    s.chart(
+        fig,
+        report.t("target_caption", plan=plan),
+        sorted(set(recent["source_id"]) | {str(row["source_id"])}),
+        [*recent["confidence"], str(row["confidence"])],
+    )
+    goal_row = {
+        "region_code": a.focus,
+        "year": int(row["target_year"]),
+        INTENSITY: goal,
+        "source_id": str(row["source_id"]),
+        "confidence": str(row["confidence"]),
+    }
+    frame = pd.concat(
+        [recent.assign(is_target=False), pd.DataFrame([{**goal_row, "is_target": True}])],
+        ignore_index=True,
+    )
+    return s.done(_frame(report, "target", frame))
+
+
+def cities(report: BaseReport, a: rd.RDAnalysis) -> Section:
+    """The GBA's mainland cities where figures exist, as points (never lines)."""
+    points = a.cities
+    if points.empty:
+        return _no_data(report, a, "cities", "cities")
+    best = rd.best_city(points)
+    s = report.section("cities").heading(
+        report.t(
+            "cities_heading",
+            city=report.region(best["region_code"]),
+            value=report.pct(best[INTENSITY]),
+            year=report.year(best["year"]),
+            n=points["region_code"].nunique(),
+        )
+    )
+    reference = a.series("GD")
+    fig = lines.points_by_year(
+        points,
+        "year",
+        INTENSITY,
+        "region_code",
+        _labels(report, sorted(set(points["region_code"]))),
+        ylabel=report.t("axis_intensity"),
+        reference=reference,
+        reference_label=report.t("cities_reference", region=report.region("GD")),
+        hollow_col="is_hollow",
+    )
+    caption = report.t("cities_caption", n=len(points))
+    if points["is_hollow"].any():
+        caption += " " + report.t("cities_hollow")
+    sources = sorted(set(points["source_id"]) | set(reference["source_id"]))
+    s.chart(fig, caption, sources, points["confidence"])
+    frame = pd.concat(
+        [points.assign(is_reference=False), reference.assign(is_reference=True)],
+        ignore_index=True,
+    )
+    return s.done(_frame(report, "cities", frame))
+
+
+def hk_by_sector(report: BaseReport, a: rd.RDAnalysis, gerd: pd.DataFrame) -> Section:
+    """Hong Kong's gross domestic expenditure on R&D by performing sector."""
+    split = hk_gerd.sector_split(gerd, a.start_year, a.end_year)
+    if split is None:
+        return _no_data(report, a, "hk_by_sector", "hk_sector")
+    leader = split.shares.iloc[0]
+    s = report.section("hk_by_sector").heading(
+        report.t(
+            "hk_heading",
+            year=report.year(split.year),
+            total=report.money(split.total, "HKD", "million"),
+            sector=report.t(f"sector.{leader['sector']}"),
+            share=report.pct(leader["share_pct"], 0),
+        )
+    )
+    sector_names = {sector: report.t(f"sector.{sector}") for sector in (*hk_gerd.SECTORS, "total")}
+    fig = bars.stacked_bars(
+        split.parts,
+        "year",
+        "sector",
+        "gerd_hkd_million",
+        sector_names,
+        hk_gerd.SECTORS,
+        ylabel=report.t("axis_hkd"),
+        break_x=split.breaks,
+        break_label=report.c("series_break"),
+        height=3.2,
+    )
+    caption = report.t("hk_caption")
+    if split.total_only_years:
+        years = report.names(report.year(y) for y in split.total_only_years)
+        caption += " " + report.t("hk_missing_split", years=years)
+    if split.breaks:
+        caption += " " + report.t("hk_break", year=report.year(split.breaks[0]))
+    used = pd.concat([split.parts, split.totals])
+    s.chart(fig, caption, sorted(set(used["source_id"])), used["confidence"])
+    frame = insert_after(used, "sector", "sector_name", used["sector"].map(sector_names))
+    return s.done(_frame(report, "hk_by_sector", frame))
+
+
+# ---------------------------------------------------------------------- the executive brief
+
+
+def summary_points(report: BaseReport, a: rd.RDAnalysis) -> list[BriefPoint]:
+    """Two sentences with the key numbers, for the executive brief, with their confidence."""
+    f = a.facts
+    points = []
+    if f.intensity is not None:
+        cn = f.cn_intensity
+        key = "headline_above" if (cn.value if cn else 0) < f.intensity.value else "headline_plain"
+        text = report.t(
+            key,
+            region=report.region(a.focus),
+            year=report.year(f.intensity.year),
+            value=report.pct(f.intensity.value),
+            cn=report.pct(cn.value) if cn is not None else "",
+        )
+        ids = indicators.joined_sources(f.intensity.source_id, cn.source_id if cn else "")
+        points.append(BriefPoint(text, f.intensity.confidence, ids))
+    if f.spend is not None:
+        text = report.t(
+            "headline_spend",
+            region=report.region(a.focus),
+            year=report.year(f.spend.year),
+            value=report.rmb(f.spend.value),
+        )
+        if f.rank_spend:
+            text += report.t("headline_rank_short", rank=f.rank_spend, n=f.n_spend)
+        points.append(BriefPoint(text, f.spend.confidence, f.spend.source_id))
+    return points
+
+
+def summary_chart(report: BaseReport, a: rd.RDAnalysis, compact: bool) -> Section | None:
+    """The brief's intensity chart: the focus, China, Hong Kong and Macao (None without data)."""
+    frame = a.lines(a.brief)
+    if frame.empty:
+        return None
+    s = report.section("summary_chart")
+    caption = report.t("over_time_caption", series=_series_caption(report, frame))
+    height, width = theme.BRIEF_HALF_IN[1], theme.BRIEF_HALF_IN[0]
+    size = (
+        {"height": height, "width": width} if compact else {"height": 2.7, "width": theme.WIDTH_IN}
+    )
+    _intensity_chart(report, a, s, frame, a.brief, caption, **size)
+    return s.done(_frame(report, "summary_chart", frame))

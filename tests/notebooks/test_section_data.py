@@ -1,0 +1,513 @@
+"""Every section of the four reports returns its data: ``report.<section>().data``.
+
+For each section of each notebook (the calls the notebook makes, in both languages): the data
+is a non-empty tidy frame with the columns declared here (units in the column names, codes and
+names in the report's language, source ids and confidence per row), and it holds what the chart
+or table shows (as many lines, bars, points or rows). Values are typed from the sources: NBS
+communiqués (Guangdong 2024: RMB 509.96 bn, 3.60 %; China 2.69 %), C&SD (Hong Kong GERD 2024
+HK$35,772 m, of which higher education HK$20,054 m), WIPO GII (2025: Shenzhen–Hong Kong–
+Guangzhou 1st with 9.0 % of PCT applications, 2.4 % of publications, 2.9 % of VC deals; Macao–
+Zhuhai 98th, 100th in 2024 worked back), Science and Technology Daily and China News Service
+(cumulative cross-border disbursements over RMB 300 m by June 2022, over RMB 460 m by 6 Nov).
+"""
+
+import re
+
+import pandas as pd
+import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.patches import Rectangle
+from matplotlib.text import Annotation
+from notebook_runs import Run, build, defaults, notebook_sections
+
+from gba_report import data, paths
+from gba_report.reports.base import notebook_defaults
+from gba_report.reports.cluster_rankings import ClusterRankingsReport
+from gba_report.reports.cross_border_funding import CrossBorderFundingReport
+from gba_report.reports.rd_intensity import RDIntensityReport
+from gba_report.reports.summary import SummaryReport
+
+PROVENANCE = ["source_id", "confidence"]
+FACTS = ["region_code", "region_name", "measure", "since_year", "year", "value", *PROVENANCE]
+INTENSITY = [
+    "region_code",
+    "region_name",
+    "year",
+    "rd_intensity_pct_gdp",
+    "series",
+    "is_series_break",
+    *PROVENANCE,
+]
+SOURCES = ["source_id", "publisher", "title", "url", "date_accessed", "licence_note"]
+CUMULATIVE = [
+    "event_id",
+    "date",
+    "is_date_inferred",
+    "title",
+    "amount_million",
+    "currency",
+    "is_lower_bound",
+    "amount_display_million",
+    "display_currency",
+    *PROVENANCE,
+]
+BUMP = [
+    "edition",
+    "rank",
+    "cluster_code",
+    "cluster_name",
+    "is_highlighted",
+    "is_inferred",
+    *PROVENANCE,
+]
+
+#: Columns of every section's data, typed here (not read from the code).
+COLUMNS = {
+    RDIntensityReport: {
+        "intro": FACTS,
+        "headline": FACTS,
+        "intensity_over_time": INTENSITY,
+        "international": INTENSITY,
+        "spend_by_province": [
+            "region_code",
+            "region_name",
+            "year",
+            "rd_expenditure_rmb_100m",
+            "rank",
+            "series",
+            *PROVENANCE,
+        ],
+        "share_of_china": [
+            "region_code",
+            "region_name",
+            "year",
+            "share_of_china_rd_expenditure_pct",
+            *PROVENANCE,
+        ],
+        "growth": [
+            "region_code",
+            "region_name",
+            "first_year",
+            "last_year",
+            "rd_expenditure_first_rmb_100m",
+            "rd_expenditure_last_rmb_100m",
+            "rd_expenditure_cagr_pct",
+            *PROVENANCE,
+        ],
+        "target": [
+            "region_code",
+            "region_name",
+            "year",
+            "rd_intensity_pct_gdp",
+            "is_target",
+            *PROVENANCE,
+        ],
+        "cities": [
+            "region_code",
+            "region_name",
+            "year",
+            "rd_intensity_pct_gdp",
+            "is_reference",
+            "is_derived",
+            *PROVENANCE,
+        ],
+        "hk_by_sector": [
+            "region_code",
+            "region_name",
+            "year",
+            "sector",
+            "sector_name",
+            "gerd_hkd_million",
+            "is_series_break",
+            *PROVENANCE,
+        ],
+        "sources": SOURCES,
+    },
+    CrossBorderFundingReport: {
+        "intro": ["measure", "value", *PROVENANCE],
+        "timeline": [
+            "event_id",
+            "date",
+            "date_precision",
+            "is_date_inferred",
+            "event_type",
+            "event_type_name",
+            "title",
+            "amount_million",
+            "currency",
+            "is_lower_bound",
+            "is_cumulative",
+            *PROVENANCE,
+        ],
+        "cumulative": CUMULATIVE,
+        "single_grants": [
+            "event_id",
+            "date",
+            "event_type",
+            "title",
+            "amount_million",
+            "currency",
+            "is_lower_bound",
+            "amount_rmb_million",
+            "amount_display_million",
+            "display_currency",
+            *PROVENANCE,
+        ],
+        "shared_facilities": [
+            "facility_code",
+            "facility_name",
+            "metric",
+            "metric_name",
+            "value",
+            "unit",
+            "as_of",
+            "is_lower_bound",
+            *PROVENANCE,
+        ],
+        "hk_rd_structure": [
+            "region_code",
+            "year",
+            "sector",
+            "sector_name",
+            "gerd_hkd_million",
+            "is_series_break",
+            *PROVENANCE,
+        ],
+        "sources": SOURCES,
+    },
+    ClusterRankingsReport: {
+        "intro": ["measure", "value", *PROVENANCE],
+        "rank_trajectories": BUMP,
+        "methodology": ["edition", "change_code", "description", *PROVENANCE],
+        "top_table": [
+            "edition",
+            "rank",
+            "cluster_code",
+            "cluster_name",
+            "economy_codes",
+            "economy_names",
+            "pct_share_pct",
+            "publications_share_pct",
+            "vc_deals_share_pct",
+            "is_inferred",
+            *PROVENANCE,
+        ],
+        "patents_vs_publications": [
+            "edition",
+            "rank",
+            "cluster_code",
+            "cluster_name",
+            "pct_applications_count",
+            "scientific_publications_count",
+            "is_highlighted",
+            *PROVENANCE,
+        ],
+        "metric_shares": [
+            "edition",
+            "rank",
+            "cluster_code",
+            "cluster_name",
+            "metric",
+            "metric_name",
+            "share_pct",
+            *PROVENANCE,
+        ],
+        "clusters_per_economy": [
+            "edition",
+            "economy_code",
+            "economy_name",
+            "clusters_in_top100",
+            "counts_with",
+            *PROVENANCE,
+        ],
+        "macao_zhuhai": [
+            "edition",
+            "rank",
+            "cluster_code",
+            "cluster_name",
+            "is_inferred",
+            *PROVENANCE,
+        ],
+        "economy_ranks": [
+            "edition",
+            "economy_code",
+            "economy_name",
+            "gii_rank",
+            *PROVENANCE,
+        ],
+        "sources": SOURCES,
+    },
+    SummaryReport: {
+        "intro": ["box", "statement", *PROVENANCE],
+        "rd_intensity": INTENSITY,
+        "cross_border_funding": CUMULATIVE,
+        "cluster_rankings": BUMP,
+        "claims": [
+            "claim_id",
+            "claim",
+            "claimed_value",
+            "status",
+            "status_name",
+            "finding",
+            *PROVENANCE,
+        ],
+        "sources": SOURCES,
+    },
+}
+
+CASES = [(cls, name) for cls in COLUMNS for name in COLUMNS[cls]]
+LANGS = ("en", "zh-Hant")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return {(cls, lang): Run(build(cls, lang)) for cls in COLUMNS for lang in LANGS}
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return set(data.load_sources()["source_id"])
+
+
+def section(runs, cls, name, lang="en"):
+    return runs[(cls, lang)].sections[name]
+
+
+@pytest.mark.parametrize("cls", list(COLUMNS), ids=lambda c: c.name)
+def test_every_section_of_the_notebook_is_declared_here(cls):
+    assert notebook_sections(cls) == list(COLUMNS[cls])
+
+
+@pytest.mark.parametrize("cls", list(COLUMNS), ids=lambda c: c.name)
+def test_reports_read_the_defaults_the_engine_reads(cls):
+    # one declaration (the notebook's parameters cell), two readers: the engine's and the report's
+    own = notebook_defaults(paths.notebooks_dir() / cls.notebook)
+    assert own.pop("lang") == "en"
+    assert own == defaults(cls)
+    assert cls.from_notebook("zh-Hant").lang == "zh-Hant"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("cls", "name"), CASES, ids=[f"{c.name}.{n}" for c, n in CASES])
+def test_section_data_is_a_tidy_frame_with_provenance(runs, catalogue, cls, name, lang):
+    frame = section(runs, cls, name, lang).data
+    assert isinstance(frame, pd.DataFrame) and not frame.empty
+    assert list(frame.columns) == COLUMNS[cls][name]
+    assert isinstance(frame.index, pd.RangeIndex)
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", c) for c in frame.columns)
+    assert not frame.astype(str).duplicated().any(), "one row per figure"
+    if "confidence" in frame:
+        levels = set(frame["confidence"])
+        if (cls, name) == (SummaryReport, "intro"):  # the claims count is the project's own
+            levels -= {""}
+        assert levels <= {"verified", "secondary", "unverified"}
+    ids = {i for sids in frame["source_id"] for i in str(sids).split(";")}
+    assert ids and ids <= catalogue, ids - catalogue
+    for col in [c for c in frame.columns if c.endswith(("_name", "_names"))]:
+        names = frame[col].dropna().astype(str)
+        assert (names != "").all(), col
+        if lang == "zh-Hant":
+            assert not [n for n in names if LATIN.search(n)], (col, list(names))
+
+
+# ------------------------------------------------------------------ what the charts draw
+
+
+def _end_labels(fig):
+    return {t.get_text() for ax in fig.axes for t in ax.texts if isinstance(t, Annotation)}
+
+
+def _points(fig):
+    return sum(
+        len(c.get_offsets())
+        for ax in fig.axes
+        for c in ax.collections
+        if isinstance(c, PathCollection)
+    )
+
+
+def _bars(fig):
+    return [p for ax in fig.axes for p in ax.patches if isinstance(p, Rectangle) and p.get_width()]
+
+
+def _table_rows(sec):
+    table = next(b.html for b in sec.blocks if "gba-table" in getattr(b, "html", ""))
+    return table.count("<tr>") - 1  # the header row
+
+
+def test_rd_headline_facts(runs):
+    frame = section(runs, RDIntensityReport, "headline").data
+    facts = frame.set_index(["region_code", "measure"])["value"]
+    assert facts[("GD", "rd_expenditure_rmb_100m")] == 5099.6
+    assert facts[("GD", "rd_intensity_pct_gdp")] == 3.6
+    assert facts[("CN", "rd_intensity_pct_gdp")] == 2.69
+    assert facts[("GD", "rd_expenditure_growth_pct")] == pytest.approx(6.18, abs=0.01)  # /4802.6
+    assert facts[("GD", "rank_by_rd_expenditure")] == 1
+    # (5099.6 / 808.7) ** (1 / 14) = 1.1406: 14.06 % a year since 2010
+    assert facts[("GD", "rd_expenditure_cagr_pct")] == pytest.approx(14.06, abs=0.01)
+    assert facts[("GD", "share_of_china_rd_expenditure_pct")] == pytest.approx(14.04, abs=0.01)
+    assert section(runs, RDIntensityReport, "intro").data.equals(frame)
+
+
+@pytest.mark.parametrize("name", ["intensity_over_time", "international"])
+def test_rd_intensity_lines_are_the_data(runs, name):
+    sec = section(runs, RDIntensityReport, name)
+    frame = sec.data
+    assert _end_labels(sec.figure) == set(frame["region_name"])  # one labelled line each
+    assert _points(sec.figure) == len(frame)  # one marker per figure
+    gd = frame.set_index(["region_code", "year"])["rd_intensity_pct_gdp"]
+    assert gd[("GD", 2024)] == 3.6
+    breaks = set(frame.loc[frame["is_series_break"], "region_code"])
+    assert breaks == ({"HK"} if name == "intensity_over_time" else {"GBR"})  # C&SD 2018; UK 2014
+
+
+def test_rd_spending_bars_are_the_data(runs):
+    sec = section(runs, RDIntensityReport, "spend_by_province")
+    frame = sec.data
+    assert len(_bars(sec.figure)) == len(frame) == 15
+    assert set(frame["year"]) == {2023}  # 2024 is not yet complete for all provinces
+    top = frame.iloc[:2][["region_code", "rd_expenditure_rmb_100m", "rank"]].values.tolist()
+    assert top == [["GD", 4802.6, 1], ["JS", 4212.3, 2]]
+
+
+def test_rd_share_growth_and_target(runs):
+    share = section(runs, RDIntensityReport, "share_of_china")
+    last = share.data.iloc[-1]
+    assert (last["year"], round(last["share_of_china_rd_expenditure_pct"], 2)) == (2024, 14.04)
+    assert _points(share.figure) == len(share.data)
+    growth = section(runs, RDIntensityReport, "growth")
+    assert _table_rows(growth) == len(growth.data)
+    gd = growth.data.set_index("region_code").loc["GD"]
+    assert (gd["rd_expenditure_first_rmb_100m"], gd["rd_expenditure_last_rmb_100m"]) == (
+        808.7,
+        5099.6,
+    )
+    target = section(runs, RDIntensityReport, "target").data
+    goal = target.loc[target["is_target"]]
+    assert goal[["year", "rd_intensity_pct_gdp"]].values.tolist() == [[2025, 3.5]]
+    assert _points(section(runs, RDIntensityReport, "target").figure) == len(target) - 1
+
+
+def test_rd_cities_are_points_beside_the_province_line(runs):
+    sec = section(runs, RDIntensityReport, "cities")
+    cities = sec.data.loc[~sec.data["is_reference"]]
+    assert _points(sec.figure) == len(cities)
+    assert set(sec.data.loc[sec.data["is_reference"], "region_code"]) == {"GD"}
+    assert "SZ" in set(cities["region_code"])
+
+
+def test_rd_hong_kong_sectors(runs):
+    sec = section(runs, RDIntensityReport, "hk_by_sector")
+    values = sec.data.set_index(["year", "sector"])["gerd_hkd_million"]
+    assert values[(2024, "higher_education")] == 20054 and values[(2024, "total")] == 35772
+    parts = sec.data.loc[sec.data["sector"] != "total"]
+    assert len(_bars(sec.figure)) == len(parts)
+
+
+def test_sources_sections_list_what_they_name(runs):
+    for cls in (RDIntensityReport, CrossBorderFundingReport, ClusterRankingsReport):
+        sec = section(runs, cls, "sources")
+        listed = re.search(r'<ul class="gba-sources">(.*?)</ul>', sec.html(), flags=re.S).group(1)
+        assert listed.count("<li>") == len(sec.data), cls.name
+    rd = section(runs, RDIntensityReport, "sources").data
+    assert "National Bureau of Statistics of China (NBS), MOST, MOF" in set(rd["publisher"])
+
+
+def test_funding_milestones(runs):
+    intro = section(runs, CrossBorderFundingReport, "intro").data
+    assert intro[["measure", "value"]].values.tolist() == [["first_milestone_year", 2018]]
+    timeline = section(runs, CrossBorderFundingReport, "timeline")
+    assert _table_rows(timeline) == len(timeline.data)
+    assert _points(timeline.figure) == len(timeline.data)
+    cumulative = section(runs, CrossBorderFundingReport, "cumulative")
+    rows = cumulative.data[["date", "amount_million", "currency", "is_lower_bound"]]
+    assert rows.values.tolist() == [["2022-06", 300, "RMB", True], ["2023-11-06", 460, "RMB", True]]
+    assert cumulative.data["is_date_inferred"].tolist() == [False, True]
+    assert _points(cumulative.figure) == len(cumulative.data)
+
+
+def test_funding_grants_facilities_and_hong_kong(runs):
+    grants = section(runs, CrossBorderFundingReport, "single_grants")
+    assert _table_rows(grants) == len(grants.data)
+    amounts = grants.data.set_index("date")["amount_million"]
+    assert amounts["2019-08"] == 38 and amounts["2019-07-30"] == 3.1696  # SCMP; the article
+    facilities = section(runs, CrossBorderFundingReport, "shared_facilities")
+    assert _table_rows(facilities) == len(facilities.data)
+    core = facilities.data.set_index("metric").loc["core_hours"]
+    assert (core["value"], core["unit"], core["is_lower_bound"]) == (
+        280,
+        "million core-hours",
+        True,
+    )
+    hk = section(runs, CrossBorderFundingReport, "hk_rd_structure").data
+    values = hk.set_index(["year", "sector"])["gerd_hkd_million"]
+    assert values[(2024, "higher_education")] == 20054 and values[(2021, "total")] == 27827
+    assert (2021, "business") not in values.index  # 2021: total only
+    hkd = build(CrossBorderFundingReport, "en", currency="HKD").cumulative().data
+    # SCMP's pair: 460 x 42.27 / 38 = HK$511.69 m
+    assert hkd["amount_display_million"].iloc[-1] == pytest.approx(511.69, abs=0.01)
+    assert set(hkd["display_currency"]) == {"HKD"}
+
+
+def test_cluster_ranks(runs):
+    bump = section(runs, ClusterRankingsReport, "rank_trajectories")
+    ranks = bump.data.set_index(["edition", "cluster_code"])
+    assert ranks.loc[(2025, "shenzhen_hong_kong_guangzhou"), "rank"] == 1
+    assert ranks.loc[(2024, "macao_zhuhai"), ["rank", "is_inferred"]].tolist() == [100, True]
+    assert _points(bump.figure) == len(bump.data)
+    top = section(runs, ClusterRankingsReport, "top_table")
+    assert _table_rows(top) == len(top.data) == 10
+    first = top.data.iloc[0]
+    shares = first[["pct_share_pct", "publications_share_pct", "vc_deals_share_pct"]].tolist()
+    assert (first["cluster_code"], shares) == ("shenzhen_hong_kong_guangzhou", [9.0, 2.4, 2.9])
+    macao = section(runs, ClusterRankingsReport, "macao_zhuhai")
+    assert macao.data[["edition", "rank"]].values.tolist() == [[2024, 100], [2025, 98]]
+    assert _table_rows(macao) == 2
+    method = section(runs, ClusterRankingsReport, "methodology")
+    assert _table_rows(method) == len(method.data)
+    assert "vc_deals_added" in set(method.data["change_code"])
+
+
+def test_cluster_counts_shares_and_economies(runs):
+    counts = section(runs, ClusterRankingsReport, "patents_vs_publications")
+    assert _points(counts.figure) == len(counts.data)
+    by = counts.data.set_index("cluster_code")
+    assert by.loc["tokyo_yokohama", "pct_applications_count"] == 127418  # Visual Capitalist
+    assert by.loc["beijing", "scientific_publications_count"] == 279485
+    shares = section(runs, ClusterRankingsReport, "metric_shares")
+    vc = shares.data.loc[shares.data["metric"] == "vc_deals_share_pct"].set_index("cluster_code")
+    assert vc.loc["shenzhen_hong_kong_guangzhou", "share_pct"] == 2.9
+    assert vc.loc["tokyo_yokohama", "share_pct"] == 2.2
+    per = section(runs, ClusterRankingsReport, "clusters_per_economy")
+    n = per.data.set_index(["edition", "economy_code"])
+    assert (
+        n.loc[(2025, "CN"), "clusters_in_top100"],
+        n.loc[(2025, "US"), "clusters_in_top100"],
+    ) == (24, 22)
+    assert n.loc[(2019, "CN"), "counts_with"] == "HK/TW"
+    assert _points(per.figure) == len(per.data)
+    economy = section(runs, ClusterRankingsReport, "economy_ranks")
+    r = economy.data.set_index(["edition", "economy_code"])["gii_rank"]
+    assert (r[(2019, "CHN")], r[(2025, "CHN")], r[(2025, "HKG")]) == (14, 10, 15)
+    assert _points(economy.figure) == len(economy.data)
+
+
+def test_brief_sections_are_the_full_reports_data(runs):
+    brief = runs[(SummaryReport, "en")].report
+    intro = section(runs, SummaryReport, "intro").data
+    assert intro["box"].tolist().count("claims") == 1
+    assert set(intro["box"]) == {
+        "rd_intensity",
+        "cross_border_funding",
+        "cluster_rankings",
+        "claims",
+    }
+    rd = section(runs, SummaryReport, "rd_intensity").data
+    assert rd.equals(brief.rd.summary_chart(compact=True).data)
+    assert set(rd["region_code"]) == {"GD", "CN", "HK", "MO"}
+    funding = section(runs, SummaryReport, "cross_border_funding").data
+    assert funding["amount_million"].tolist() == [300, 460]
+    claims = section(runs, SummaryReport, "claims")
+    assert len(claims.data) == 23 == _table_rows(claims)
+    assert claims.data.set_index("claim_id").loc["C4", "status"] == "corrected"

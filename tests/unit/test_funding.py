@@ -1,0 +1,149 @@
+"""The cross-border funding analysis on tiny inline frames.
+
+Expected values are worked by hand from the source figures, not produced by the code.
+"""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from gba_report.analysis import funding as fi
+
+
+@pytest.mark.parametrize(
+    ("iso", "precision", "start", "end"),
+    [
+        ("2022-06", "month", dt.date(2022, 6, 1), dt.date(2022, 6, 30)),
+        ("2023-12", "month", dt.date(2023, 12, 1), dt.date(2023, 12, 31)),
+        ("2024", "year", dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+        ("2019-07-30", "day", dt.date(2019, 7, 30), dt.date(2019, 7, 30)),
+        ("2019-07-30", "month", dt.date(2019, 7, 1), dt.date(2019, 7, 31)),
+    ],
+)
+def test_period_bounds_cover_the_whole_period(iso, precision, start, end):
+    assert fi.period_bounds(iso, precision) == (start, end)
+
+
+def _events():
+    return pd.DataFrame(
+        {
+            "event_id": ["CB01", "CB02", "CB03", "CB04"],
+            "date": ["2022-06", "2023-11-06", "2024", "2019-07-30"],
+            "date_precision": ["month", "day", "year", "day"],
+            "event_type": ["cumulative", "cumulative", "policy", "single_grant"],
+            "amount": [300.0, 460.0, None, 3.1696],
+            "currency": ["RMB", "RMB", "", "RMB"],
+            "is_cumulative": [True, True, False, False],
+            "is_lower_bound": [True, True, False, False],
+            "confidence": ["secondary", "unverified", "secondary", "unverified"],
+        }
+    )
+
+
+def test_known_by_hides_milestones_whose_period_ends_after_the_cutoff():
+    ev = fi.with_dates(_events())
+    assert list(fi.known_by(ev, "2024-06-30")["event_id"]) == ["CB04", "CB01", "CB02"]
+    assert list(fi.known_by(ev, "2024-12-31")["event_id"])[-1] == "CB03"
+    # June 2022 is only certainly past at the end of June
+    assert "CB01" not in set(fi.known_by(ev, "2022-06-15")["event_id"])
+
+
+def test_drop_unverified_only_when_asked():
+    ev = _events()
+    assert len(fi.drop_unverified(ev, True)) == 4
+    assert list(fi.drop_unverified(ev, False)["event_id"]) == ["CB01", "CB03"]
+
+
+def test_growth_between_300m_mid_2022_and_460m_nov_2023_is_about_37pct_a_year():
+    # 30 Jun 2022 -> 6 Nov 2023 = 365 + 129 = 494 days = 1.3525 years;
+    # (460/300) ** (1/1.3525) = exp(0.42744 / 1.3525) = exp(0.31604) = 1.3717
+    ms = fi.cumulative_milestones(fi.with_dates(_events()))
+    g = fi.growth_between_milestones(ms)
+    assert g is not None
+    assert g.years == pytest.approx(494 / 365.25)
+    assert g.increase == pytest.approx(160.0)
+    assert g.annual_rate_pct == pytest.approx(37.17, abs=0.05)
+    assert g.annual_increase == pytest.approx(160 / 1.3525, abs=0.1)
+    # both figures are "over" figures: the rate is an approximation, not a bound
+    assert g.kind == "approximation"
+
+
+def test_rate_of_the_scmp_pair_and_conversion():
+    # SCMP Aug 2019: RMB 38 m = HK$42.27 m -> 42.27 / 38 = 1.11237 HKD per RMB
+    pair = pd.DataFrame(
+        {
+            "date": ["2019-08"],
+            "base_currency": ["RMB"],
+            "quote_currency": ["HKD"],
+            "base_amount": [38.0],
+            "quote_amount": [42.27],
+            "rate_type": ["implied_from_source_pair"],
+            "source_id": ["scmp"],
+        }
+    )
+    rate = fi.choose_rate(pair)
+    assert rate.hkd_per_rmb == pytest.approx(1.112368, abs=1e-6)
+    assert fi.convert(38, "RMB", "HKD", rate) == pytest.approx(42.27)
+    assert fi.convert(42.27, "HKD", "RMB", rate) == pytest.approx(38)
+    assert fi.convert(460, "RMB", "RMB", None) == 460
+    with pytest.raises(ValueError):
+        fi.convert(460, "RMB", "HKD", None)
+
+
+def test_choose_rate_prefers_official_over_implied():
+    rates = pd.DataFrame(
+        {
+            "date": ["2019-08", "2019"],
+            "base_currency": ["RMB", "RMB"],
+            "quote_currency": ["HKD", "HKD"],
+            "base_amount": [38.0, 1.0],
+            "quote_amount": [42.27, 1.1371],
+            "rate_type": ["implied_from_source_pair", "official"],
+            "source_id": ["scmp", "hkma"],
+        }
+    )
+    assert fi.choose_rate(rates).source_id == "hkma"
+    assert fi.choose_rate(rates.iloc[:1]).hkd_per_rmb == pytest.approx(1.112368, abs=1e-6)
+    assert fi.choose_rate(rates.iloc[0:0]) is None
+
+
+def test_selections_of_a_report():
+    ev = _events()
+    shown = fi.known_events(ev, "2023-12-31", include_unverified=False)
+    assert shown["event_id"].tolist() == ["CB01"]  # CB02 unverified, CB03 dated 2024
+    span = fi.span(fi.with_dates(ev))
+    assert (span.first_year, span.last_year, span.first_cumulative_year) == (2019, 2024, 2022)
+    assert span.latest["event_id"] == "CB03"  # "2024" ends on 31 December 2024
+    series = fi.comparable_cumulative(fi.with_dates(ev.assign(recipient="HK")))
+    assert series["event_id"].tolist() == ["CB01", "CB02"]
+
+
+def test_growth_if_the_inferred_year_were_one_later():
+    # 30 Jun 2022 -> 6 Nov 2024 = 860 days = 2.3546 years; (460/300) ** (1/2.3546) = 1.1991
+    ms = fi.cumulative_milestones(fi.with_dates(_events()))
+    assert fi.growth_if_later(ms).annual_rate_pct == pytest.approx(19.91, abs=0.01)
+
+
+def test_grants_in_rmb_and_display_currency():
+    rate = fi.Rate(42.27 / 38, "2019-08", 38.0, 42.27, "scmp", "implied_from_source_pair")
+    grants = fi.grants(fi.with_dates(_events()), rate)
+    assert grants["event_id"].tolist() == ["CB04"]
+    assert grants["amount_rmb_million"].tolist() == [3.1696]
+    assert fi.in_currency(38, "RMB", "HKD", rate) == pytest.approx(42.27)
+    assert fi.in_currency(38, "RMB", "HKD", None) is None
+    assert fi.in_currency(float("nan"), "RMB", "HKD", rate) is None
+    assert fi.needs_conversion(_events(), "HKD") and not fi.needs_conversion(_events(), "RMB")
+
+
+def test_facilities_known_when_their_period_has_passed():
+    fac = pd.DataFrame(
+        {
+            "facility_code": ["csns", "nsccgz"],
+            "as_of": ["2025", "2024-10-31"],
+            "confidence": ["unverified", "secondary"],
+        }
+    )
+    assert fi.known_facilities(fac, "2024-12-31", True)["facility_code"].tolist() == ["nsccgz"]
+    assert len(fi.known_facilities(fac, "2025-12-31", True)) == 2
+    assert fi.known_facilities(fac, "2025-12-31", False)["facility_code"].tolist() == ["nsccgz"]
