@@ -12,6 +12,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from IPython.display import display
+
 MIME_TYPE = "application/vnd.gba-report.key-figures+json"
 
 
@@ -35,13 +37,7 @@ def record(report: str, lang: str, figures: Mapping[str, Mapping[str, Any]]) -> 
     Returns nothing on purpose: a return value would be displayed a second time, as text, when
     ``record(...)`` is the last expression of a notebook cell. Use :func:`payload` to inspect it.
     """
-    data = payload(report, lang, figures)
-    try:
-        from IPython.display import display
-
-        display({MIME_TYPE: data, "text/plain": ""}, raw=True)
-    except ImportError:  # pragma: no cover - outside a kernel
-        pass
+    display({MIME_TYPE: payload(report, lang, figures), "text/plain": ""}, raw=True)
 
 
 def payload(report: str, lang: str, figures: Mapping[str, Mapping[str, Any]]) -> dict:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sys
 from typing import Any, TextIO
+
+from tqdm import tqdm
 
 #: Stages of one report x language, in order (the per-report bar counts them).
 STAGES = ("queued", "executing", "html", "pdf", "done")
@@ -32,8 +35,6 @@ class Progress:
 
     def _write(self, line: str) -> None:
         if self._overall is not None:
-            from tqdm import tqdm
-
             tqdm.write(line, file=self.stream)
         else:
             print(line, file=self.stream, flush=True)
@@ -55,10 +56,6 @@ class Progress:
         """Open the overall bar and one bar per report x language (terminal mode only)."""
         if not self.tty:
             return
-        import shutil
-
-        from tqdm import tqdm
-
         # A pty without a size (some CI runners, `script`) reports 0 columns: assume 100.
         ncols = min(shutil.get_terminal_size((100, 24)).columns or 100, 120)
         self._overall = tqdm(
