@@ -23,7 +23,7 @@ from gba_report.engine import exitcodes, failures, history, index, manifest, pdf
 from gba_report.engine.cache import Cache
 from gba_report.engine.config import load_config
 from gba_report.engine.errors import BuildError, BuildInterrupted
-from gba_report.engine.execute import execute
+from gba_report.engine.execute import ExecutedJob, execute
 from gba_report.engine.freshness import stale_data_warnings
 from gba_report.engine.options import BuildOptions
 from gba_report.engine.plan import Plan, make_plan
@@ -81,7 +81,8 @@ def _stop_on_signals() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _log_plan(plan: Plan, cache: Cache, progress: Progress) -> None:
+def _announce(plan: Plan, cache: Cache, progress: Progress) -> None:
+    """Log what will run and why, and the data-age warnings."""
     for job in plan.jobs:
         if not job.exec_cached:
             reason = cache.miss_reason(job.stem, job.keys.components)
@@ -97,6 +98,56 @@ def _log_plan(plan: Plan, cache: Cache, progress: Progress) -> None:
         f"build {plan.run_id}: {len(plan.jobs)} report x language runs "
         f"({cached} cached), formats {','.join(plan.formats)}, {plan.n_jobs} jobs"
     )
+
+
+def _stop_if_failed(plan: Plan, executed: list[ExecutedJob]) -> None:
+    """Keep the failed reports' notebooks and stop with one message per failure."""
+    messages = failures.keep_failures(executed, plan.builds, plan.run_id)
+    if messages:
+        raise BuildError(
+            "\n".join(messages)
+            + "\nNothing was published; `latest` still points at the previous build.",
+            exitcodes.FAILED,
+        )
+
+
+def _print(
+    plan: Plan, executed: list[ExecutedJob], cache: Cache, staging: Path, progress: Progress
+) -> str | None:
+    """Print the PDFs when they are wanted; return the browser's version if one started."""
+    if "pdf" not in plan.formats:
+        return None
+    assert plan.chromium is not None  # make_plan found it
+    concurrency = min(plan.config.settings.pdf_concurrency, plan.n_jobs)
+    return pdf.print_pdfs(executed, plan.chromium, concurrency, cache, staging, progress)
+
+
+def _record(
+    plan: Plan,
+    executed: list[ExecutedJob],
+    cache: Cache,
+    staging: publish.Staging,
+    browser: str | None,
+) -> manifest.BuildManifest:
+    """Write the executed notebooks, the build's index.html and manifest.json."""
+    records = [manifest.record_job(item, plan.formats, cache, staging.path) for item in executed]
+    staging.drop_work_files()
+    built = manifest.build_manifest(plan, records, browser)
+    changes = history.compare_manifests(history.previous_manifest(plan.builds), built.to_dict())
+    built = manifest.finished(built)
+    index.write_index(staging.path, built.to_dict(), changes)
+    return manifest.write_manifest(built, staging.path)
+
+
+def _publish(plan: Plan, staging: publish.Staging, progress: Progress) -> Path:
+    """Rename the build into place, repoint ``latest``, rewrite the history page."""
+    with publish.publish_lock(plan.builds):
+        final = publish.publish(staging)
+        try:
+            index.write_history_index(plan.builds)
+        except OSError as exc:  # the build itself is published; the page is rewritten next time
+            progress.warning(f"could not rewrite the build history index: {exc}")
+    return final
 
 
 def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
@@ -121,46 +172,15 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         cache = Cache(force=options.force)
         plan = make_plan(load_config(), options, cache)
         with publish.Staging(plan.builds, plan.run_id) as staging:
-            _log_plan(plan, cache, progress)
-            progress.start([job.stem for job in plan.jobs], 2 if "pdf" in plan.formats else 1)
-            try:
+            _announce(plan, cache, progress)
+            steps = 2 if "pdf" in plan.formats else 1  # HTML, then the PDF printed from it
+            with progress.bars([job.stem for job in plan.jobs], steps):
                 executed = execute(plan, cache, staging.path, progress)
-                failed = failures.keep_failures(executed, plan.builds, plan.run_id)
-                if failed:
-                    raise BuildError(
-                        "\n".join(failed)
-                        + "\nNothing was published; `latest` still points at the previous build.",
-                        exitcodes.FAILED,
-                    )
-                browser = None
-                if "pdf" in plan.formats:
-                    assert plan.chromium is not None  # found by make_plan
-                    concurrency = min(plan.config.settings.pdf_concurrency, plan.n_jobs)
-                    browser = pdf.print_pdfs(
-                        executed, plan.chromium, concurrency, cache, staging.path, progress
-                    )
-            finally:
-                progress.close()
-            records = [manifest.record_job(i, plan.formats, cache, staging.path) for i in executed]
-            staging.drop_work_files()
-            built = manifest.build_manifest(plan, records, browser)
-            changes = history.compare_manifests(
-                history.previous_manifest(plan.builds), built.to_dict()
-            )
-            built = manifest.finished(built)
-            index.write_index(staging.path, built.to_dict(), changes)
-            built = manifest.write_manifest(built, staging.path)
-            with publish.publish_lock(plan.builds):
-                final = publish.publish(staging)
-                _rewrite_history(plan.builds, progress)
+                _stop_if_failed(plan, executed)
+                browser = _print(plan, executed, cache, staging.path, progress)
+            built = _record(plan, executed, cache, staging, browser)
+            final = _publish(plan, staging, progress)
         for job in plan.jobs:
             cache.remember(job.stem, job.keys.components)
         cache.prune()
     return BuildResult(run_id=plan.run_id, build_dir=final, manifest=built)
-
-
-def _rewrite_history(builds: Path, progress: Progress) -> None:
-    try:
-        index.write_history_index(builds)
-    except OSError as exc:  # the build itself is published; the page is rewritten next time
-        progress.warning(f"could not rewrite the build history index: {exc}")

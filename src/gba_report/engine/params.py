@@ -24,7 +24,7 @@ import math
 import re
 import tokenize
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +65,6 @@ class Param:
     provider: str | None = None
     range: tuple[float, float] | None = None
     is_date: bool = False
-    line: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def constraint(self) -> str:
         """Describe the allowed values in words (``""`` when anything of the type goes)."""
@@ -184,7 +182,7 @@ def parse_parameters_source(source: str) -> dict[str, Param]:
             typ = _annotation_type(annotation, default)
         except ValueError as exc:
             raise ValueError(f"line {stmt.lineno}: parameter {name!r}: {exc}") from exc
-        param = Param(name=name, type=typ, default=default, line=stmt.lineno)
+        param = Param(name=name, type=typ, default=default)
         _parse_constraints(comments.get(stmt.lineno, ""), param)
         declared[name] = param
     return declared

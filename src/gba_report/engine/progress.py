@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 from tqdm import tqdm
-
-#: Stages of one report x language, in order (the per-report bar counts them).
-STAGES = ("queued", "executing", "html", "pdf", "done")
 
 
 def _now() -> str:
@@ -77,6 +76,15 @@ class Progress:
                 bar_format="{desc:<28} {bar:30} {postfix}",
             )
             self._bars[name].set_postfix_str("queued")
+
+    @contextmanager
+    def bars(self, names: list[str], steps_per_job: int) -> Iterator[None]:
+        """Show the bars (terminal mode) while the ``with`` block runs; close them after."""
+        self.start(names, steps_per_job)
+        try:
+            yield
+        finally:
+            self.close()
 
     def stage(self, name: str, stage: str, advance: int = 0) -> None:
         """Record that ``name`` entered ``stage``; ``advance`` completed steps."""
