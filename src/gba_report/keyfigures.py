@@ -12,8 +12,6 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from IPython.display import display
-
 MIME_TYPE = "application/vnd.gba-report.key-figures+json"
 
 
@@ -37,6 +35,10 @@ def record(report: str, lang: str, figures: Mapping[str, Mapping[str, Any]]) -> 
     Returns nothing on purpose: a return value would be displayed a second time, as text, when
     ``record(...)`` is the last expression of a notebook cell. Use :func:`payload` to inspect it.
     """
+    # Imported here, not at the top: IPython (a dependency through ipykernel) costs ~0.4 s of
+    # start-up in every process that only reads figures back (the engine, every command).
+    from IPython.display import display
+
     display({MIME_TYPE: payload(report, lang, figures), "text/plain": ""}, raw=True)
 
 

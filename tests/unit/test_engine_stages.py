@@ -20,6 +20,7 @@ from gba_report.engine.messages import (
     WorkerRequest,
     WorkerResult,
 )
+from gba_report.engine.title import ReportMeta
 from gba_report.fileio import atomic_copy, atomic_write_text
 
 
@@ -233,7 +234,15 @@ def _request(tmp_path: Path) -> WorkerRequest:
         html_out=tmp_path / "rd.html",
         html_cache=tmp_path / "cache" / "html" / "h.html",
         template_dir=tmp_path / "templates" / "gba",
-        meta={"title": "研發投入強度", "parameter_rows": [["比較對象", "香港、澳門"]]},
+        meta=ReportMeta(
+            report="rd_intensity",
+            lang="zh-Hant",
+            title="研發投入強度",
+            date="2026-11-29",
+            data_version="0123456789ab",
+            parameters={"lang": "zh-Hant", "comparators": ["HK", "MO"]},
+            parameter_rows=[["比較對象", "香港、澳門"]],
+        ),
     )
 
 

@@ -10,9 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
-
 #: Command names tried on PATH.
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -28,6 +25,11 @@ class ChromiumNotFoundError(RuntimeError):
 
 
 def _playwright_managed() -> str | None:
+    # Imported here, not at the top: Playwright costs ~0.4 s of start-up in every command, and
+    # is only asked when no Chromium is on PATH.
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
     try:
         with sync_playwright() as pw:
             path = pw.chromium.executable_path

@@ -65,7 +65,7 @@ def _request(plan: Plan, cache: Cache, staging: Path, job: Job) -> WorkerRequest
         html_out=_html_target(plan, staging, job),
         html_cache=cache.html(job.keys.html),
         template_dir=paths.report_template_dir(),
-        meta=job.meta.to_dict(),
+        meta=job.meta,
     )
 
 

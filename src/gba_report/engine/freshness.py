@@ -5,16 +5,22 @@ from __future__ import annotations
 from gba_report.data import metadata
 
 
-def stale_data_warnings(max_age_days: int | None = None) -> list[str]:
-    """One line per dataset whose figures are older than the configured age.
+def age_limit_days(max_age_days: int | None = None) -> int:
+    """The age limit: ``max_age_days``, else ``settings.max_data_age_days``, else the default.
 
     Args:
-        max_age_days: The limit (None: ``settings.max_data_age_days`` in ``report/reports.yml``,
-            else the data layer's default).
+        max_age_days: An explicit limit (``--max-data-age-days``), or None.
+    """
+    return metadata.configured_max_data_age_days() if max_age_days is None else max_age_days
+
+
+def stale_data_warnings(max_age_days: int | None = None) -> list[str]:
+    """One line per dataset whose figures are older than the age limit.
+
+    Args:
+        max_age_days: The limit (None: :func:`age_limit_days`).
 
     Raises:
         DataError: The data folder cannot be checked (the message names file and rule).
     """
-    if max_age_days is None:
-        max_age_days = metadata.configured_max_data_age_days()
-    return metadata.freshness_warnings(max_age_days)
+    return metadata.freshness_warnings(age_limit_days(max_age_days))

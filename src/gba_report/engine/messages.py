@@ -15,6 +15,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from gba_report.engine.title import ReportMeta
+
 #: The request file a worker is started with, and the result file it writes beside it.
 REQUEST_FILE = "job.json"
 RESULT_FILE = "result.json"
@@ -67,7 +69,7 @@ class WorkerRequest:
         html_out: Where the exported HTML goes.
         html_cache: Cache entry of the exported HTML (written).
         template_dir: The nbconvert template folder (``paths.report_template_dir()``).
-        meta: The title block's metadata (:meth:`gba_report.engine.title.ReportMeta.to_dict`).
+        meta: What the title block shows.
     """
 
     stem: str
@@ -82,7 +84,7 @@ class WorkerRequest:
     html_out: Path
     html_cache: Path
     template_dir: Path
-    meta: dict[str, Any]
+    meta: ReportMeta
 
     def to_json(self) -> str:
         """Serialise (paths as strings)."""
@@ -100,6 +102,7 @@ class WorkerRequest:
         fields = {k: value[k] for k in cls.__dataclass_fields__}
         for key in _REQUEST_PATHS:
             fields[key] = Path(fields[key])
+        fields["meta"] = ReportMeta.from_dict(fields["meta"])
         return cls(**fields)
 
 

@@ -15,8 +15,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import async_playwright
-
 from gba_report.engine import exitcodes
 from gba_report.engine.cache import Cache
 from gba_report.engine.errors import BuildError
@@ -124,6 +122,10 @@ class PrintService(threading.Thread):
                 self.on_done(item[0], exc)
 
     async def _main(self) -> None:
+        # Imported here, not at the top: Playwright costs ~0.4 s of start-up in every command,
+        # and only this thread, started when a PDF is not in the cache, needs it.
+        from playwright.async_api import async_playwright
+
         loop = asyncio.get_running_loop()
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(

@@ -46,7 +46,7 @@ from typing import Any, TextIO
 from gba_report import paths
 from gba_report.data.errors import DataError
 from gba_report.engine import exitcodes, history
-from gba_report.engine.freshness import stale_data_warnings
+from gba_report.engine.freshness import age_limit_days, stale_data_warnings
 from gba_report.engine.index import write_history_index
 from gba_report.engine.layout import SCHEDULED_LOCK
 from gba_report.engine.options import BuildOptions
@@ -216,11 +216,12 @@ def check_freshness(max_age_days: int | None, logger: logging.Logger) -> list[st
     Raises:
         DataError: The data cannot be checked (the caller stops the run with the message).
     """
-    warnings = stale_data_warnings(max_age_days)
+    limit = age_limit_days(max_age_days)
+    warnings = stale_data_warnings(limit)
     for line in warnings:
         logger.warning("freshness: %s", line)
     if not warnings:
-        logger.info("freshness: every dataset is within its age limit")
+        logger.info("freshness: every dataset was accessed within %d days", limit)
     return warnings
 
 

@@ -65,7 +65,7 @@ def run(request: WorkerRequest) -> WorkerResult:
         atomic_write_text(request.exec_cache, text if text.endswith("\n") else text + "\n")
 
     _announce(Stage.HTML)
-    nb.metadata["gba_report"] = dict(request.meta)
+    nb.metadata["gba_report"] = request.meta.to_dict()
     html = export.export_html(nb, request.template_dir, request.lang)
     atomic_write_text(request.html_cache, html)
     atomic_write_text(request.html_out, html)
