@@ -28,13 +28,14 @@ LAYERS: dict[str, set[str]] = {
     "paths": set(),
     "fileio": set(),
     "keyfigures": set(),
+    "lockfile": set(),
     "data": set(),
     "analysis": {"data"},
     "present": {"data"},
     "reports": {"keyfigures", "data", "analysis", "present"},
-    "engine": {"keyfigures", "data", "present"},
-    "commands": {"keyfigures", "data", "present", "engine"},
-    "cli": {"keyfigures", "data", "present", "engine", "commands"},
+    "engine": {"keyfigures", "lockfile", "data", "present"},
+    "commands": {"keyfigures", "lockfile", "data", "present", "engine"},
+    "cli": {"keyfigures", "lockfile", "data", "present", "engine", "commands"},
 }
 #: What ``analysis`` may take from ``data``: constants and types, never a loader.
 ANALYSIS_DATA_MODULES = {f"{PACKAGE}.data.schemas", f"{PACKAGE}.data.errors"}
