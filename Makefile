@@ -12,10 +12,11 @@ ARGS ?=
 LANGS ?= all
 FORMATS ?= html,pdf
 
-.PHONY: help setup system-deps venv lock test lint validate report bench lab clean
+.PHONY: help setup system-deps venv lock test test-unit test-data test-notebooks test-e2e lint \
+	validate report bench lab clean
 
 help: ## List the targets
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-15s %s\n", $$1, $$2}'
 
 setup: system-deps venv ## Install system packages (if missing) and the Python environment
 
@@ -44,9 +45,21 @@ lint: venv ## Run ruff on the package, scripts, tests and notebooks
 validate: venv ## Validate every dataset and its metadata sidecar
 	$(BIN)/gba-report validate
 
-test: setup ## Run every test tier (unit, data, notebooks, e2e) and the lint
+test: setup ## Run the lint and every test tier (unit, data, notebooks, e2e)
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -n auto $(ARGS)
+
+test-unit: venv ## Unit tier: pure functions on inline inputs (no process, no data/ read)
+	$(BIN)/python -m pytest -n auto tests/unit $(ARGS)
+
+test-data: venv ## Data tier: every curated dataset loads, validates and says what the brief says
+	$(BIN)/python -m pytest -n auto tests/data $(ARGS)
+
+test-notebooks: setup ## Notebook tier: the report classes and notebooks, both languages
+	$(BIN)/python -m pytest -n auto tests/notebooks $(ARGS)
+
+test-e2e: setup ## End-to-end tier: builds, the CLI, failure modes, scheduling, set-up
+	$(BIN)/python -m pytest -n auto tests/e2e $(ARGS)
 
 report: setup ## Build all reports (LANGS=all FORMATS=html,pdf ARGS=...) into report/build/latest
 	$(BIN)/gba-report build --lang $(LANGS) --format $(FORMATS) $(ARGS)

@@ -124,11 +124,12 @@ def measure(label: str, commands: list[tuple[list[str], Path]], env: dict) -> di
 def load_reports(manifest_path: Path) -> tuple[list[tuple[str, Path]], list[str]]:
     sys.path.insert(0, str(ROOT / "src"))
     os.environ["GBA_REPORT_MANIFEST"] = str(manifest_path)
-    from gba_report.engine.build import load_manifest
+    from gba_report.engine.config import load_config
 
-    manifest = load_manifest(manifest_path)
-    langs = manifest.settings.get("languages") or ["en", "zh-Hant"]
-    return [(name, spec.notebook) for name, spec in manifest.reports.items()], langs
+    config = load_config(manifest_path)
+    return [(name, spec.notebook) for name, spec in config.reports.items()], list(
+        config.settings.languages
+    )
 
 
 def main() -> int:

@@ -35,13 +35,11 @@ def record(report: str, lang: str, figures: Mapping[str, Mapping[str, Any]]) -> 
     Returns nothing on purpose: a return value would be displayed a second time, as text, when
     ``record(...)`` is the last expression of a notebook cell. Use :func:`payload` to inspect it.
     """
-    data = payload(report, lang, figures)
-    try:
-        from IPython.display import display
+    # Imported here, not at the top: IPython (a dependency through ipykernel) costs ~0.4 s of
+    # start-up in every process that only reads figures back (the engine, every command).
+    from IPython.display import display
 
-        display({MIME_TYPE: data, "text/plain": ""}, raw=True)
-    except ImportError:  # pragma: no cover - outside a kernel
-        pass
+    display({MIME_TYPE: payload(report, lang, figures), "text/plain": ""}, raw=True)
 
 
 def payload(report: str, lang: str, figures: Mapping[str, Mapping[str, Any]]) -> dict:

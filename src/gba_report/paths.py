@@ -35,8 +35,18 @@ def manifest_file() -> Path:
 
 
 def templates_dir() -> Path:
-    """Folder of the nbconvert template(s)."""
+    """Folder of the templates: the reports' nbconvert template and the build pages'."""
     return report_dir() / "templates"
+
+
+def report_template_dir() -> Path:
+    """The nbconvert template of every report (``report/templates/gba``)."""
+    return templates_dir() / "gba"
+
+
+def pages_template_dir() -> Path:
+    """Templates of the build's own pages: index, what changed, history (``templates/build``)."""
+    return templates_dir() / "build"
 
 
 def builds_dir() -> Path:

@@ -8,7 +8,9 @@ tests exercise the real lock, log and pruning in seconds, without notebooks or C
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from gba_report.engine import history
+from gba_report.engine import history, schedule
 
 ROOT = Path(__file__).resolve().parents[2]
 GBA_REPORT = Path(sys.executable).with_name("gba-report")
@@ -366,8 +368,6 @@ def test_custom_log_file_and_freshness_warning(env, tmp_path):
     shutil.copytree(source, data)
     meta = data / "rd_intensity.meta.yml"
     text = meta.read_text("utf-8")
-    import re
-
     meta.write_text(re.sub(r"(?m)^date_accessed:.*$", "date_accessed: '2020-01-01'", text), "utf-8")
     log_file = tmp_path / "elsewhere" / "run.log"
     code, _out, err = _run(
@@ -429,3 +429,27 @@ def test_shell_wrapper_without_venv_exits_78(tmp_path):
     )
     assert proc.returncode == 78
     assert "make setup" in proc.stderr
+
+
+def test_run_build_process_escalates_to_sigkill_when_the_build_ignores_sigterm(monkeypatch):
+    monkeypatch.setattr(schedule, "STOP_GRACE_S", 0.5)
+    logger = logging.getLogger("test-run-build")
+    start = time.monotonic()
+    code, reason = schedule.run_build_process(
+        ["/bin/sh", "-c", 'trap "" TERM; echo started; sleep 30'], logger, timeout=0.5
+    )
+    assert reason == "timeout"
+    assert code == -signal.SIGKILL
+    assert time.monotonic() - start < 10
+
+
+def test_run_build_process_copies_the_build_output_into_the_log(caplog):
+    logger = logging.getLogger("test-run-build-output")
+    logger.propagate = True
+    with caplog.at_level(logging.INFO, logger="test-run-build-output"):
+        code, reason = schedule.run_build_process(
+            ["/bin/sh", "-c", "echo one; echo two >&2; read x || echo no-stdin; exit 3"], logger
+        )
+    assert (code, reason) == (3, None)
+    lines = [r.getMessage() for r in caplog.records]
+    assert {"build | one", "build | two", "build | no-stdin"} <= set(lines)

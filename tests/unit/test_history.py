@@ -1,4 +1,4 @@
-"""History and "what changed": previous build, manifest comparison, HTML, history page."""
+"""History and "what changed": previous build, manifest comparison, the pages showing them."""
 
 from __future__ import annotations
 
@@ -6,16 +6,9 @@ import copy
 import csv
 import hashlib
 import json
-import os
-import shutil
 from pathlib import Path
 
-import pytest
-
-from gba_report import paths
-from gba_report.engine import history
-
-ROOT = Path(__file__).resolve().parents[2]
+from gba_report.engine import digest, history, index
 
 
 def _manifest(run_id: str, value: float = 3.6, status: str = "success", **extra) -> dict:
@@ -167,7 +160,7 @@ def test_compare_names_parameters_that_changed():
     entry["content_sha256"] = "different"
     [report] = history.compare_manifests(old, new)["reports"]
     assert report["parameters"] == {"focus_region": [None, "HK"]}
-    page = history.render_changes_html(history.compare_manifests(old, new))
+    page = index.render_changes_html(history.compare_manifests(old, new))
     assert "parameters changed" in page and "focus_region — → HK" in page
 
 
@@ -213,32 +206,33 @@ def test_compare_ignores_float_noise_but_not_unit_changes():
     assert [(f["key"], f["change"]) for f in changed] == [("hk_rank", "changed")]
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+# A tiny data folder: two rows of Guangdong's R&D intensity as NBS published them
+# (2023: 3.39 % of GDP; 2024: 3.60 %).
+RD_CSV = (
+    "region_code,year,series,rd_intensity_pct_gdp,source_id,confidence\n"
+    "GD,2023,nbs_bulletin,3.39,nbs-2023,verified\n"
+    "GD,2024,nbs_bulletin,3.60,nbs-2024,verified\n"
+)
+REGIONS_CSV = "region_code,name_en,name_zh_hant\nGD,Guangdong,廣東\n"
 
 
-def _manifest_from_data(run_id: str, data_dir: Path, row_index: int) -> dict:
-    """A manifest as the build would write it, from a data folder (via the DATA loaders)."""
-    from gba_report import data
-
-    frame = data.load_rd_intensity()
-    row = frame.iloc[row_index]
-    key = f"{row['region_code']}_{row['year']}_{row['series']}_rd_intensity".lower()
-    figure = {"value": float(row["rd_intensity_pct_gdp"]), "unit": "%", "label": key}
+def _manifest_from_data(run_id: str, data_dir: Path) -> dict:
+    """A manifest as the build would write it: file hashes from the engine, one figure."""
+    with (data_dir / "rd_intensity.csv").open(encoding="utf-8", newline="") as handle:
+        row = list(csv.DictReader(handle))[1]
+    figure = {"value": float(row["rd_intensity_pct_gdp"]), "unit": "%", "label": "GD 2024"}
     return {
         "run_id": run_id,
         "status": "success",
-        "data_version": data.data_version(),
-        "data_files": {
-            f"data/{p.relative_to(data_dir).as_posix()}": _sha256(p) for p in data.data_files()
-        },
+        "data_version": digest.sha256_json(digest.data_file_hashes())[:12],
+        "data_files": digest.data_file_hashes(),
         "reports": {
             "rd_intensity": {
                 "title": {"en": "R&D"},
                 "langs": {
                     "en": {
                         "content_sha256": hashlib.sha256(json.dumps(figure).encode()).hexdigest(),
-                        "key_figures": {key: figure},
+                        "key_figures": {"gd_rd_intensity_pct_2024": figure},
                     }
                 },
             }
@@ -247,31 +241,16 @@ def _manifest_from_data(run_id: str, data_dir: Path, row_index: int) -> dict:
 
 
 def test_what_changed_after_editing_a_value_in_a_data_copy(tmp_path, monkeypatch):
-    source = paths.data_dir()
-    if not (source / "rd_intensity.csv").is_file():
-        source = ROOT / "tests" / "fixtures" / "data_minimal"
-    copy_dir = tmp_path / "data"
-    shutil.copytree(source, copy_dir)
-    monkeypatch.setenv("GBA_REPORT_DATA_DIR", str(copy_dir))
-    assert paths.data_dir() == copy_dir.resolve()
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "rd_intensity.csv").write_text(RD_CSV, encoding="utf-8")
+    (data_dir / "regions.csv").write_text(REGIONS_CSV, encoding="utf-8")
+    monkeypatch.setenv("GBA_REPORT_DATA_DIR", str(data_dir))
+    old = _manifest_from_data("20261101T060000Z-old", data_dir)
 
-    csv_path = copy_dir / "rd_intensity.csv"
-    with csv_path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    fieldnames = list(rows[0])
-    index = next(i for i, r in enumerate(rows) if r["rd_intensity_pct_gdp"].strip())
-    before_value = float(rows[index]["rd_intensity_pct_gdp"])
-
-    old = _manifest_from_data("20261101T060000Z-old", copy_dir.resolve(), index)
-
-    after_value = round(before_value + 0.25, 2)
-    rows[index]["rd_intensity_pct_gdp"] = f"{after_value}"
-    with csv_path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fieldnames, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-    new = _manifest_from_data("20261102T060000Z-new", copy_dir.resolve(), index)
+    # A revision: 3.60 becomes 3.62 (an edit of the kind a producer's revision brings).
+    (data_dir / "rd_intensity.csv").write_text(RD_CSV.replace(",3.60,", ",3.62,"), "utf-8")
+    new = _manifest_from_data("20261102T060000Z-new", data_dir)
     changes = history.compare_manifests(old, new)
 
     assert [(d["path"], d["change"]) for d in changes["data_files"]] == [
@@ -279,24 +258,32 @@ def test_what_changed_after_editing_a_value_in_a_data_copy(tmp_path, monkeypatch
     ]
     assert changes["data_version"] != changes["previous_data_version"]
     [figure] = changes["key_figures"]
-    assert figure["old"] == pytest.approx(before_value)
-    assert figure["new"] == pytest.approx(after_value)
+    assert (figure["old"], figure["new"]) == (3.60, 3.62)
     assert [(r["report"], r["change"]) for r in changes["reports"]] == [("rd_intensity", "changed")]
 
-    page = history.render_changes_html(changes)
+    page = index.render_changes_html(changes)
     assert "rd_intensity.csv" in page
-    assert figure["key"] in page and f"{after_value:g}" in page
-    # The original data folder is untouched.
-    assert os.environ["GBA_REPORT_DATA_DIR"] == str(copy_dir)
+    assert "gd_rd_intensity_pct_2024" in page and "3.6 %" in page and "3.62 %" in page
+
+
+def test_malformed_previous_manifest_is_skipped_not_compared(tmp_path):
+    _make_build(tmp_path, "20261101T060000Z-aaaaaa", _manifest("20261101T06-a", 1.0))
+    broken = _manifest("20261102T06-b", 2.0)
+    broken["reports"]["rd_intensity"]["langs"]["en"]["key_figures"] = ["not", "a", "mapping"]
+    _make_build(tmp_path, "20261102T060000Z-bbbbbb", broken)
+    assert history.read_manifest(tmp_path / "20261102T060000Z-bbbbbb") is None
+    assert history.previous_manifest(tmp_path)["run_id"] == "20261101T06-a"
+    statuses = {b.name: b.status for b in history.list_builds(tmp_path)}
+    assert statuses["20261102T060000Z-bbbbbb"] == "incomplete"
 
 
 # --------------------------------------------------------------------------- render_changes_html
 
 
 def test_render_first_build_and_no_changes():
-    first = history.render_changes_html(history.compare_manifests(None, _manifest("20261101T06-a")))
+    first = index.render_changes_html(history.compare_manifests(None, _manifest("20261101T06-a")))
     assert "First build" in first and "首次建置" in first
-    same = history.render_changes_html(
+    same = index.render_changes_html(
         history.compare_manifests(_manifest("20261101T06-a"), _manifest("20261102T06-b"))
     )
     assert "No changes" in same and "20261101T06-a" in same
@@ -309,7 +296,7 @@ def test_render_changes_lists_old_and_new_values_and_escapes_everything():
     fig["label"] = "<script>alert('x')</script> R&D"
     new["data_files"]['data/"evil<b>.csv'] = "sha"
     new["reports"]["rd_intensity"]["title"]["en"] = "<img src=x onerror=alert(1)>"
-    page = history.render_changes_html(history.compare_manifests(old, new))
+    page = index.render_changes_html(history.compare_manifests(old, new))
 
     assert "<script>" not in page and "<img" not in page and "<b>" not in page
     assert "&lt;script&gt;" in page and "R&amp;D" in page
@@ -328,9 +315,9 @@ def test_history_index_lists_every_kept_build_and_marks_latest(tmp_path):
     _make_build(tmp_path, "20261103T060000Z-cccccc", _manifest("20261103T06-c", status="failed"))
     _make_build(tmp_path, ".tmp-20261104T060000Z-dddddd", _manifest("20261104T06-d"))
 
-    index = history.write_history_index(tmp_path)
-    assert index == tmp_path / "index.html"
-    page = index.read_text(encoding="utf-8")
+    written = index.write_history_index(tmp_path)
+    assert written == tmp_path / "index.html"
+    page = written.read_text(encoding="utf-8")
     for name in ("20261101T060000Z-aaaaaa", "20261102T060000Z-bbbbbb", "20261103T060000Z-cccccc"):
         assert f'href="{name}/index.html"' in page
     assert ".tmp-" not in page
@@ -342,7 +329,7 @@ def test_history_index_lists_every_kept_build_and_marks_latest(tmp_path):
     latest_row = next(line for line in page.splitlines() if "20261102T06-b" in line)
     assert "latest" in latest_row
     assert 'href="latest/index.html"' in page
-    assert not list(tmp_path.glob(".index-*"))
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_history_index_lists_failed_runs_kept_by_the_engine(tmp_path):
@@ -354,7 +341,7 @@ def test_history_index_lists_failed_runs_kept_by_the_engine(tmp_path):
     assert history.list_failed_runs(tmp_path) == [
         ("20261102T060000Z-ffffff", ["rd_intensity.en.ipynb", "rd_intensity.en.log"])
     ]
-    page = history.write_history_index(tmp_path).read_text(encoding="utf-8")
+    page = index.write_history_index(tmp_path).read_text(encoding="utf-8")
     assert "Failed runs" in page
     assert 'href="failed/20261102T060000Z-ffffff/rd_intensity.en.ipynb"' in page
     assert "2026-11-02 06:00:00 UTC" in page
@@ -367,13 +354,13 @@ def test_history_index_escapes_manifest_values(tmp_path):
         _manifest("<script>x</script>", data_version="<b>dv</b>"),
         latest=True,
     )
-    page = history.write_history_index(tmp_path).read_text(encoding="utf-8")
+    page = index.write_history_index(tmp_path).read_text(encoding="utf-8")
     assert "<script>x" not in page and "<b>dv" not in page
     assert "&lt;script&gt;x" in page
 
 
 def test_history_index_without_builds(tmp_path):
-    assert history.write_history_index(tmp_path / "missing") is None
-    page = history.write_history_index(tmp_path).read_text(encoding="utf-8")
+    assert index.write_history_index(tmp_path / "missing") is None
+    page = index.write_history_index(tmp_path).read_text(encoding="utf-8")
     assert "No builds yet" in page
     assert "Failed runs" not in page

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from gba_report.data.errors import DataError
 from gba_report.engine import params
 from gba_report.engine.params import Param, ParameterError
 
@@ -27,19 +30,9 @@ def declared():
 
 
 @pytest.fixture()
-def regions_csv(tmp_path, monkeypatch):
-    (tmp_path / "regions.csv").write_text(
-        "region_code,region_type,name_en,name_zh_hant,parent_code,is_gba\n"
-        "CN,country,China,中國,,False\nGD,province,Guangdong,廣東,CN,True\n"
-        "HK,sar,Hong Kong,香港,CN,True\nMO,sar,Macao,澳門,CN,True\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("GBA_REPORT_DATA_DIR", str(tmp_path))
-    # Use the csv fallback whatever state the DATA loaders are in.
-    monkeypatch.setitem(
-        params.PROVIDERS, "regions", lambda: params._codes_from_csv("regions.csv", "region_code")
-    )
-    return tmp_path
+def regions_csv(monkeypatch):
+    """The ``@regions`` code list, as a four-code stand-in for data/regions.csv."""
+    monkeypatch.setitem(params.PROVIDERS, "regions", lambda: ["CN", "GD", "HK", "MO"])
 
 
 def test_parse_types_defaults_help_and_constraints(declared):
@@ -227,5 +220,18 @@ def test_injection_string_stays_a_literal_string(declared, regions_csv):
     assert namespace["note"] == payload
 
 
-def test_csv_fallback_reads_codes(regions_csv):
-    assert params._codes_from_csv("regions.csv", "region_code") == ["CN", "GD", "HK", "MO"]
+def test_unreadable_code_list_is_a_parameter_problem_naming_it(declared, monkeypatch):
+    def broken() -> list[str]:
+        raise DataError(Path("data/regions.csv"), rule="file-exists", detail="file is missing")
+
+    monkeypatch.setitem(params.PROVIDERS, "regions", broken)
+    with pytest.raises(ParameterError) as err:
+        params.resolve({"rep": declared}, {}, params.parse_assignments(["focus_region=GD"]))
+    assert "parameter focus_region: cannot read the regions codes to check 'GD'" in str(err.value)
+    assert "data/regions.csv" in str(err.value) and "file is missing" in str(err.value)
+
+
+def test_region_codes_come_from_the_region_loader(monkeypatch):
+    frame = pd.DataFrame({"region_code": ["HK", "GD", "HK", None]})
+    monkeypatch.setattr(params, "load_regions", lambda: frame)
+    assert params.region_codes() == ["GD", "HK"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -14,6 +15,46 @@ from gba_report.present import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+# Names of the codes the notebooks' defaults use, as data/regions.csv and data/clusters.csv
+# give them (the unit tier reads no data files; tests/data checks the code lists themselves).
+REGIONS = {
+    "CN": ("China", "中國"),
+    "GD": ("Guangdong", "廣東"),
+    "HK": ("Hong Kong", "香港"),
+    "MO": ("Macao", "澳門"),
+    "KOR": ("Korea", "韓國"),
+    "ISR": ("Israel", "以色列"),
+    "USA": ("United States", "美國"),
+    "JPN": ("Japan", "日本"),
+    "DEU": ("Germany", "德國"),
+    "GBR": ("United Kingdom", "英國"),
+}
+CLUSTERS = {
+    "shenzhen_hong_kong_guangzhou": ("Shenzhen–Hong Kong–Guangzhou", "深圳—香港—廣州"),
+    "macao_zhuhai": ("Macao–Zhuhai", "澳門—珠海"),
+    "tokyo_yokohama": ("Tokyo–Yokohama", "東京—橫濱"),
+    "beijing": ("Beijing", "北京"),
+    "seoul": ("Seoul", "首爾"),
+    "san_jose_san_francisco": ("San Jose–San Francisco", "聖荷西—舊金山"),
+    "shanghai_suzhou": ("Shanghai–Suzhou", "上海—蘇州"),
+}
+
+
+def _lookup(names: dict[str, tuple[str, str]], what: str):
+    def name(code: str, lang: str) -> str:
+        if code not in names:
+            raise i18n.TranslationKeyError(f"{what} code {code!r} is not in the code list")
+        return names[code][i18n.LANGS.index(lang)]
+
+    return name
+
+
+@pytest.fixture(autouse=True)
+def codelists(monkeypatch):
+    """Region and cluster names from the tables above instead of data/."""
+    monkeypatch.setattr(i18n, "region_name", _lookup(REGIONS, "Region"))
+    monkeypatch.setattr(i18n, "cluster_name", _lookup(CLUSTERS, "Cluster"))
 
 
 def _declared(notebook: Path) -> dict[str, params.Param]:
@@ -116,3 +157,40 @@ def test_title_block_escapes_and_dates():
     )
     assert "A &lt;b&gt; &amp; C" in block
     assert "2026年11月29日" in block
+
+
+def test_a_code_outside_the_code_lists_is_shown_as_given():
+    assert build_title.param_value("regions", ["HK", "XX"], "zh-Hant") == "香港、XX"
+    assert build_title.param_value("regions", ["HK", "MO"], "en") == "Hong Kong, Macao"
+
+
+def test_an_unreadable_code_list_is_an_error_not_a_fallback(monkeypatch):
+    def broken(code: str, lang: str) -> str:
+        raise ValueError("data/regions.csv: file is missing (rule: file-exists)")
+
+    monkeypatch.setattr(i18n, "region_name", broken)
+    focus = params.Param("focus_region", "str", "GD", provider="regions")
+    with pytest.raises(ValueError, match="file is missing"):
+        build_title.param_value("focus_region", "GD", "en", focus)
+
+
+def test_title_block_words_come_from_the_engine_locale():
+    meta = {"title": "T", "lang": "zh-Hant", "date": "2026-11-29", "parameters": {}}
+    block = build_title.title_block_html(meta)
+    for key in ("date", "data_version", "parameters"):
+        assert f"<dt>{i18n.tr('zh-Hant', f'engine.title_block.{key}')}</dt>" in block
+    assert i18n.tr("en", "engine.toc_title") == "Contents"
+    assert i18n.tr("zh-Hant", "engine.toc_title") == "目錄"
+
+
+def test_report_meta_round_trips_through_notebook_metadata():
+    meta = build_title.ReportMeta(
+        report="rd_intensity",
+        lang="en",
+        title="R&D",
+        date="2026-11-29",
+        data_version="0123456789ab",
+        parameters={"lang": "en", "comparators": ["HK", "MO"]},
+        parameter_rows=[["Comparators", "Hong Kong, Macao"]],
+    )
+    assert build_title.ReportMeta.from_dict(json.loads(json.dumps(meta.to_dict()))) == meta

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from gba_report import paths
 from gba_report.engine import history
+from gba_report.engine.index import write_history_index
+
+HELP = "rewrite report/build/index.html (build history)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         0, or 1 when there is no builds folder yet.
     """
     root = args.out.expanduser().absolute() if args.out else paths.builds_dir()
-    index = history.write_history_index(root)
+    index = write_history_index(root)
     if index is None:
         print(f"gba-report history: no builds folder at {root}; run `make report`", file=sys.stderr)
         return 1

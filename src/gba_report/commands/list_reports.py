@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 
-from gba_report.engine.build import BuildError, load_manifest
+from gba_report.engine import exitcodes
+from gba_report.engine.config import load_config
+from gba_report.engine.errors import BuildError
 from gba_report.engine.params import notebook_parameters
+
+HELP = "list the reports and their parameters"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,7 +28,7 @@ def _fmt(value: object) -> str:
 def run(args: argparse.Namespace) -> int:
     """Print every report with each parameter's type, default, help and constraint."""
     try:
-        manifest = load_manifest()
+        manifest = load_config()
     except BuildError as exc:
         print(f"error: {exc}")
         return exc.code
@@ -34,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"error: unknown report(s) {', '.join(unknown)}; known: {', '.join(manifest.reports)}"
         )
-        return 2
+        return exitcodes.USAGE
     out, status = [], 0
     for name in names:
         spec = manifest.reports[name]

@@ -6,14 +6,9 @@ import argparse
 from pathlib import Path
 
 from gba_report.data import metadata
-from gba_report.engine import schedule
+from gba_report.engine import exitcodes, options, schedule
 
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+HELP = "unattended build for cron/systemd: lock, log, prune, history"
 
 
 def _non_negative(text: str) -> float:
@@ -30,38 +25,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser: The sub-command's parser.
     """
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = "exit codes:\n" + "\n".join(
-        f"  {code:>3}  {text}" for code, text in sorted(schedule.EXIT_CODES.items())
-    )
-    build = parser.add_argument_group("passed through to gba-report build")
-    build.add_argument("reports", nargs="*", metavar="REPORT", help="reports to build (all)")
-    build.add_argument("--lang", help="en, zh-Hant or all (the build's default)")
-    build.add_argument("--format", dest="formats", help="html,pdf (the build's default)")
-    build.add_argument(
-        "-p",
-        "--param",
-        dest="params",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="report parameter (repeatable)",
-    )
-    build.add_argument("--params", dest="params_file", metavar="FILE.yml", help="parameter file")
-    build.add_argument("--jobs", type=_positive_int, help="parallel kernels")
-    build.add_argument("--force", action="store_true", help="ignore the execution cache")
-    build.add_argument("--cell-timeout", type=_non_negative, metavar="S", help="per-cell limit")
-    build.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        help="builds folder: the lock, log, pruning and history live there too "
-        "(default: report/build, or GBA_REPORT_BUILD_DIR)",
+    parser.epilog = exitcodes.epilog(exitcodes.SCHEDULED)
+    options.add_arguments(
+        parser.add_argument_group(
+            "passed through to gba-report build",
+            "--out is also where the lock, the log, pruning and the history page live",
+        )
     )
 
     run = parser.add_argument_group("scheduling")
     run.add_argument(
         "--keep",
-        type=_positive_int,
+        type=options.positive_int,
         default=schedule.DEFAULT_KEEP,
         metavar="N",
         help="keep the newest N builds, never the one latest points at (default %(default)s)",
@@ -83,7 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     run.add_argument(
         "--max-data-age-days",
-        type=_positive_int,
+        type=options.positive_int,
         metavar="DAYS",
         help="warn about datasets accessed longer ago "
         "(default: settings.max_data_age_days in report/reports.yml, else "
@@ -102,7 +77,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     log.add_argument(
         "--log-max-bytes",
-        type=_positive_int,
+        type=options.positive_int,
         default=schedule.DEFAULT_LOG_MAX_BYTES,
         metavar="BYTES",
         help="rotate the log at this size (default %(default)s)",
@@ -126,17 +101,10 @@ def run(args: argparse.Namespace) -> int:
         args: Parsed options.
 
     Returns:
-        One of the ``schedule.EXIT_*`` codes.
+        One of the codes of :data:`gba_report.engine.exitcodes.SCHEDULED`.
     """
-    options = schedule.ScheduledOptions(
-        reports=list(args.reports),
-        lang=args.lang,
-        formats=args.formats,
-        params=list(args.params),
-        params_file=args.params_file,
-        jobs=args.jobs,
-        force=args.force,
-        cell_timeout=args.cell_timeout,
+    scheduled = schedule.ScheduledOptions(
+        build=options.from_namespace(args),
         keep=0 if args.no_prune else args.keep,
         wait=args.wait,
         timeout=args.timeout,
@@ -146,6 +114,5 @@ def run(args: argparse.Namespace) -> int:
         max_data_age_days=args.max_data_age_days,
         prune_only=args.prune_only,
         quiet=args.quiet,
-        builds_root=args.out,
     )
-    return schedule.run_scheduled(options)
+    return schedule.run_scheduled(scheduled)

@@ -11,6 +11,8 @@ from gba_report.data import metadata, read_table
 from gba_report.data.errors import DataError, display_path
 from gba_report.data.schemas import DATASET_ORDER, TABLES
 
+HELP = "check every dataset and its metadata sidecar"
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of ``validate`` to ``parser``."""

@@ -1,42 +1,28 @@
-"""Build history and "what changed since the previous build".
+"""Build history and "what changed since the previous build", read from the manifests.
 
 A published build is a folder ``report/build/<YYYYmmddTHHMMSSZ>-<random>/`` holding a
-``manifest.json`` (written by :mod:`gba_report.engine.build`). This module reads those manifests to
+``manifest.json`` (:mod:`gba_report.engine.manifest`). This module reads those manifests to
 
+* list the kept builds and failed runs (:func:`list_builds`, :func:`list_failed_runs`),
 * find the previous successful build (:func:`previous_manifest`),
 * describe what changed between two builds: data files by sha256, key figures each report
   recorded about itself (old -> new), reports whose executed content changed
-  (:func:`compare_manifests`, :func:`render_changes_html`),
-* write ``report/build/index.html``, the history page listing every kept build
-  (:func:`write_history_index`).
+  (:func:`compare_manifests`, :func:`summarize_changes`).
 
-Everything here reads only ``manifest.json`` files; nothing is scraped from HTML.
+The pages showing all this are rendered by :mod:`gba_report.engine.index`. Everything here
+reads only ``manifest.json`` files; nothing is scraped from HTML.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
-import os
-import re
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-#: Name of a published build folder: ``20261129T153000Z-ab12cd`` (the suffix is optional).
-BUILD_NAME_RE = re.compile(r"^(?P<stamp>\d{8}T\d{6}Z)(?:-[A-Za-z0-9_.-]+)?$")
-
-#: Name of the symlink pointing at the newest good build.
-LATEST = "latest"
-
-#: File name of a build's manifest.
-MANIFEST = "manifest.json"
-
-#: File name of the history page inside the builds folder.
-HISTORY_INDEX = "index.html"
+from gba_report.engine.layout import BUILD_NAME_RE, FAILED_DIR, LATEST, MANIFEST_FILE
 
 
 @dataclass(frozen=True)
@@ -109,17 +95,40 @@ def latest_target(builds_root: Path) -> Path | None:
     return target if target.is_dir() else None
 
 
+def _well_formed(manifest: Any) -> bool:
+    """Whether a parsed manifest has the shape :func:`compare_manifests` reads."""
+    if not isinstance(manifest, dict):
+        return False
+    if any(not isinstance(manifest.get(k) or {}, dict) for k in ("data_files", "outputs")):
+        return False
+    reports = manifest.get("reports") or {}
+    if not isinstance(reports, dict):
+        return False
+    for info in reports.values():
+        if not isinstance(info, dict) or not isinstance(info.get("langs") or {}, dict):
+            return False
+        for entry in (info.get("langs") or {}).values():
+            if not isinstance(entry, dict):
+                return False
+            if any(not isinstance(entry.get(k) or {}, dict) for k in ("key_figures", "parameters")):
+                return False
+    return True
+
+
 def read_manifest(build_dir: Path) -> dict[str, Any] | None:
-    """Return a build folder's parsed ``manifest.json``, or None when missing or invalid.
+    """Return a build folder's parsed ``manifest.json``, or None when missing or malformed.
+
+    A manifest that is not JSON, or whose ``reports``, ``data_files`` or key figures are not
+    mappings, counts as missing: the build shows as ``incomplete`` and is never compared with.
 
     Args:
         build_dir: A build folder.
     """
     try:
-        data = json.loads((Path(build_dir) / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads((Path(build_dir) / MANIFEST_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+    return data if _well_formed(data) else None
 
 
 def list_builds(builds_root: Path) -> list[BuildInfo]:
@@ -326,151 +335,6 @@ def summarize_changes(changes: dict[str, Any]) -> str:
     return f"changed since {changes.get('previous_run_id')}: " + ", ".join(parts)
 
 
-def _fmt(value: Any, unit: str = "") -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        text = f"{value:,.4g}" if abs(value) >= 1e6 else f"{value:,.6g}"
-    else:
-        text = str(value)
-    return f"{text} {unit}".strip() if unit else text
-
-
-_E = html.escape
-
-
-_CHANGE_LABEL = {
-    "changed": "changed · 已變更",
-    "added": "added · 新增",
-    "removed": "removed · 移除",
-}
-
-
-def render_changes_html(changes: dict[str, Any]) -> str:
-    """Render the output of :func:`compare_manifests` as an HTML fragment for a build's index.
-
-    The fragment is a ``<div class="changes-since-previous" id="changes">`` in English with
-    Traditional Chinese labels alongside, ending with a link to the history page
-    (``../index.html``); every value taken from a manifest is HTML-escaped.
-
-    Args:
-        changes: Output of :func:`compare_manifests`.
-
-    Returns:
-        The HTML fragment (no ``<html>``/``<body>``; the caller embeds it).
-    """
-    out = [
-        '<div class="changes-since-previous" id="changes">',
-        "<h2>What changed since the previous build · 自上次建置以來的變更</h2>",
-    ]
-    end = '<p><a href="../index.html">All builds · 所有建置</a></p>\n</div>'
-    if changes.get("first_build"):
-        out.append(
-            '<p class="first-build">First build: there is no previous build to compare with. '
-            "· 首次建置：沒有可比較的上一次建置。</p>"
-        )
-        out.append(end)
-        return "\n".join(out)
-
-    prev = changes.get("previous_run_id") or "?"
-    out.append(
-        f"<p>Compared with build <code>{_E(str(prev))}</code> · 與上一次建置比較"
-        + (
-            f" (data version <code>{_E(str(changes.get('previous_data_version')))}</code> → "
-            f"<code>{_E(str(changes.get('data_version')))}</code>)"
-            if changes.get("previous_data_version") != changes.get("data_version")
-            else ""
-        )
-        + ".</p>"
-    )
-    files, figures, reports = (
-        changes.get("data_files") or [],
-        changes.get("key_figures") or [],
-        changes.get("reports") or [],
-    )
-    if not (files or figures or reports):
-        out.append(
-            '<p class="no-changes">No changes: same data, same key figures, same report '
-            "content. · 沒有變更。</p>"
-        )
-        out.append(end)
-        return "\n".join(out)
-
-    if files:
-        out.append(f"<h3>Data files · 數據檔案 ({len(files)})</h3>")
-        out.append(
-            '<table class="changes-data"><thead><tr><th>File · 檔案</th><th>Change · 變更</th>'
-            "<th>Old sha256 · 舊</th><th>New sha256 · 新</th></tr></thead><tbody>"
-        )
-        for item in files:
-            out.append(
-                f"<tr><td><code>{_E(str(item['path']))}</code></td>"
-                f"<td>{_E(_CHANGE_LABEL.get(item['change'], item['change']))}</td>"
-                f"<td><code>{_E(str(item.get('old_sha256') or '—')[:12])}</code></td>"
-                f"<td><code>{_E(str(item.get('new_sha256') or '—')[:12])}</code></td></tr>"
-            )
-        out.append("</tbody></table>")
-
-    if figures:
-        out.append(f"<h3>Key figures · 關鍵數字 ({len(figures)})</h3>")
-        out.append(
-            '<table class="changes-figures"><thead><tr><th>Report · 報告</th>'
-            "<th>Language · 語言</th><th>Figure · 數字</th><th>Old · 舊</th><th></th>"
-            "<th>New · 新</th></tr></thead><tbody>"
-        )
-        for item in figures:
-            out.append(
-                f"<tr><td>{_E(str(item['report']))}</td><td>{_E(str(item['lang']))}</td>"
-                f"<td>{_E(str(item['label']))} <small><code>{_E(str(item['key']))}</code>"
-                f"</small></td>"
-                f'<td class="old">{_E(_fmt(item.get("old"), item.get("old_unit") or ""))}</td>'
-                "<td>→</td>"
-                f'<td class="new">{_E(_fmt(item.get("new"), item.get("unit") or ""))}</td></tr>'
-            )
-        out.append("</tbody></table>")
-
-    if reports:
-        out.append(f"<h3>Reports whose content changed · 內容有變更的報告 ({len(reports)})</h3>")
-        out.append('<ul class="changes-reports">')
-        for item in reports:
-            params = "; ".join(
-                f"{name} {_fmt(old)} → {_fmt(new)}"
-                for name, (old, new) in (item.get("parameters") or {}).items()
-            )
-            out.append(
-                f"<li>{_E(str(item['title']))} (<code>{_E(str(item['report']))}</code>, "
-                f"{_E(str(item['lang']))}): "
-                f"{_E(_CHANGE_LABEL.get(item['change'], item['change']))}"
-                + (f" — parameters changed · 參數已變更: {_E(params)}" if params else "")
-                + "</li>"
-            )
-        out.append("</ul>")
-    out.append(end)
-    return "\n".join(out)
-
-
-_INDEX_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK TC",
-  sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1a1a1a; }
-h1 { font-size: 1.5rem; } table { border-collapse: collapse; width: 100%; font-size: .9rem; }
-th, td { border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left;
-  vertical-align: top; }
-th { background: #f4f4f4; } code { font-size: .85em; }
-tr.latest { background: #eef6ee; } .status-success { color: #17692c; }
-.status-failed, .status-incomplete, .status-unknown { color: #a11; font-weight: 600; }
-.badge { background: #17692c; color: #fff; border-radius: .25rem; padding: 0 .35rem;
-  font-size: .8em; }
-"""
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _fmt_time(value: datetime | None) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if value else "—"
-
-
 def list_failed_runs(builds_root: Path) -> list[tuple[str, list[str]]]:
     """List the runs whose failed notebooks the engine kept in ``failed/<run id>/``.
 
@@ -480,7 +344,7 @@ def list_failed_runs(builds_root: Path) -> list[tuple[str, list[str]]]:
     Returns:
         ``(run id, [file names])`` pairs, newest first.
     """
-    failed_root = Path(builds_root) / "failed"
+    failed_root = Path(builds_root) / FAILED_DIR
     if not failed_root.is_dir():
         return []
     runs = []
@@ -489,144 +353,3 @@ def list_failed_runs(builds_root: Path) -> list[tuple[str, list[str]]]:
             files = sorted(p.name for p in entry.iterdir() if p.is_file())
             runs.append((entry.name, files))
     return sorted(runs, reverse=True)
-
-
-def _failed_section(failed: list[tuple[str, list[str]]]) -> str:
-    if not failed:
-        return ""
-    rows = []
-    for run_id, files in failed:
-        links = " · ".join(
-            f'<a href="failed/{_E(run_id, quote=True)}/{_E(name, quote=True)}">{_E(name)}</a>'
-            for name in files
-        )
-        rows.append(
-            f"<tr><td>{_E(_fmt_time(stamp_of(run_id)))}</td><td><code>{_E(run_id)}</code></td>"
-            f"<td>{links or '—'}</td></tr>"
-        )
-    return (
-        "<h2>Failed runs · 失敗的建置</h2>\n<p>Nothing of these runs was published; the "
-        "executed notebooks (with the error) and worker logs are kept for debugging. · "
-        "這些建置未有發佈；保留已執行的筆記本及記錄以便除錯。</p>\n"
-        '<table class="failed"><thead><tr><th>Time · 時間</th><th>Run id · 編號</th>'
-        "<th>Files · 檔案</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
-    )
-
-
-def render_history_html(
-    builds: list[BuildInfo],
-    generated: datetime | None = None,
-    failed: list[tuple[str, list[str]]] | None = None,
-) -> str:
-    """Render the history page for a list of builds (oldest first; shown newest first).
-
-    Args:
-        builds: Output of :func:`list_builds`.
-        generated: Time to print as "generated at" (defaults to now).
-        failed: Output of :func:`list_failed_runs` (listed under the builds).
-
-    Returns:
-        A complete, self-contained HTML document.
-    """
-    generated = generated or datetime.now(UTC)
-    rows = []
-    previous_ok: dict[str, Any] | None = None
-    summaries: dict[str, str] = {}
-    for build in builds:  # oldest first, so each build is compared with the one before it
-        if build.ok and build.manifest is not None:
-            summaries[build.name] = summarize_changes(
-                compare_manifests(previous_ok, build.manifest)
-            )
-            previous_ok = build.manifest
-    for build in reversed(builds):
-        manifest = build.manifest or {}
-        reports = manifest.get("reports") or {}
-        n_outputs = len(manifest.get("outputs") or {})
-        link = f"{build.name}/index.html"
-        has_index = (build.path / "index.html").is_file()
-        latest_badge = ' <span class="badge">latest · 最新</span>' if build.is_latest else ""
-        status = build.status
-        rows.append(
-            f'<tr class="{"latest" if build.is_latest else ""}">'
-            f"<td>{_E(_fmt_time(build.time))}{latest_badge}</td>"
-            f"<td><code>{_E(str(manifest.get('run_id') or build.name))}</code></td>"
-            f"<td><code>{_E(str(manifest.get('data_version') or '—'))}</code></td>"
-            f'<td class="status-{_E(re.sub(r"[^a-z]", "", status.lower()) or "unknown")}">'
-            f"{_E(status)}</td>"
-            f"<td>{_plural(len(reports), 'report')}, {_plural(n_outputs, 'file')}</td>"
-            + (
-                f'<td><a href="{_E(build.name, quote=True)}/index.html#changes">'
-                f"{_E(summaries[build.name])}</a></td>"
-                if has_index and build.name in summaries
-                else f"<td>{_E(summaries.get(build.name, '—'))}</td>"
-            )
-            + (
-                f'<td><a href="{_E(link, quote=True)}">open · 開啟</a></td>'
-                if has_index
-                else "<td>—</td>"
-            )
-            + "</tr>"
-        )
-    latest = next((b for b in builds if b.is_latest), None)
-    latest_line = (
-        f'<p><a href="latest/index.html">Latest build · 最新建置</a>: '
-        f"<code>{_E(latest.name)}</code> ({_E(_fmt_time(latest.time))})</p>"
-        if latest is not None
-        else "<p>No build is marked <code>latest</code> yet. · 尚無最新建置。</p>"
-    )
-    body = "\n".join(rows) if rows else '<tr><td colspan="7">No builds yet. · 尚無建置。</td></tr>'
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>GBA innovation report: build history · 建置紀錄</title>
-<style>{_INDEX_CSS}</style>
-</head>
-<body>
-<h1>GBA innovation report: build history · 大灣區創新報告建置紀錄</h1>
-{latest_line}
-<p>{len(builds)} kept build(s), newest first. Each build's page lists what changed since the
-build before it. · 保留的建置（由新至舊）；每次建置的頁面列出與上一次建置相比的變更。</p>
-<table class="history">
-<thead><tr><th>Time · 時間</th><th>Run id · 編號</th><th>Data version · 數據版本</th>
-<th>Status · 狀態</th><th>Contents · 內容</th><th>Changes · 變更</th><th>Index · 索引</th></tr>
-</thead>
-<tbody>
-{body}
-</tbody>
-</table>
-{_failed_section(failed or [])}
-<p><small>Generated {_E(_fmt_time(generated))} by <code>gba-report history</code>.</small></p>
-</body>
-</html>
-"""
-
-
-def write_history_index(builds_root: Path) -> Path | None:
-    """Rewrite ``builds_root/index.html`` listing every kept build (time, data version, status).
-
-    The page is written to a temporary file and renamed into place, so a reader never sees a
-    half-written page.
-
-    Args:
-        builds_root: Folder holding the build folders and the ``latest`` symlink.
-
-    Returns:
-        The path of the page, or None when ``builds_root`` does not exist.
-    """
-    root = Path(builds_root)
-    if not root.is_dir():
-        return None
-    page = render_history_html(list_builds(root), failed=list_failed_runs(root))
-    target = root / HISTORY_INDEX
-    fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".html.tmp", dir=root)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target

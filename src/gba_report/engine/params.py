@@ -16,7 +16,6 @@ that literal string.
 from __future__ import annotations
 
 import ast
-import csv
 import datetime as dt
 import difflib
 import io
@@ -25,11 +24,14 @@ import math
 import re
 import tokenize
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gba_report import paths
+import yaml
+
+from gba_report.data import load_clusters, load_regions
+from gba_report.data.errors import DataError
 
 #: Types a parameter may declare.
 TYPES = ("str", "int", "float", "bool", "list")
@@ -63,8 +65,6 @@ class Param:
     provider: str | None = None
     range: tuple[float, float] | None = None
     is_date: bool = False
-    line: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def constraint(self) -> str:
         """Describe the allowed values in words (``""`` when anything of the type goes)."""
@@ -182,7 +182,7 @@ def parse_parameters_source(source: str) -> dict[str, Param]:
             typ = _annotation_type(annotation, default)
         except ValueError as exc:
             raise ValueError(f"line {stmt.lineno}: parameter {name!r}: {exc}") from exc
-        param = Param(name=name, type=typ, default=default, line=stmt.lineno)
+        param = Param(name=name, type=typ, default=default)
         _parse_constraints(comments.get(stmt.lineno, ""), param)
         declared[name] = param
     return declared
@@ -225,30 +225,14 @@ def notebook_parameters(path: Path) -> dict[str, Param]:
 # --------------------------------------------------------------------------- providers
 
 
-def _codes_from_csv(filename: str, column: str) -> list[str]:
-    path = paths.data_dir() / filename
-    with path.open(newline="", encoding="utf-8") as fh:
-        return [row[column].strip() for row in csv.DictReader(fh) if row.get(column, "").strip()]
-
-
-def _codes(loader_name: str, filename: str, column: str) -> list[str]:
-    try:
-        from gba_report import data  # DATA's loaders, when present
-
-        frame = getattr(data, loader_name)()
-        return sorted(str(code) for code in frame[column].dropna().unique())
-    except Exception:  # noqa: BLE001 - loaders missing or failing: read the csv directly
-        return sorted(set(_codes_from_csv(filename, column)))
-
-
 def region_codes() -> list[str]:
     """Valid region codes (``data/regions.csv`` column ``region_code``)."""
-    return _codes("load_regions", "regions.csv", "region_code")
+    return sorted(str(code) for code in load_regions()["region_code"].dropna().unique())
 
 
 def cluster_codes() -> list[str]:
     """Valid cluster codes (``data/clusters.csv`` column ``cluster_code``)."""
-    return _codes("load_clusters", "clusters.csv", "cluster_code")
+    return sorted(str(code) for code in load_clusters()["cluster_code"].dropna().unique())
 
 
 def currency_codes() -> list[str]:
@@ -323,8 +307,6 @@ def coerce(param: Param, value: Any) -> Any:
         elif isinstance(value, str):
             text = value.strip()
             if text.startswith("["):  # a YAML/JSON flow list on the command line
-                import yaml
-
                 try:
                     parsed = yaml.safe_load(text)
                 except yaml.YAMLError:
@@ -361,7 +343,7 @@ def _check_value(param: Param, value: Any, providers: dict[str, list[str]]) -> l
                 return [f"unknown choices provider @{param.provider}"]
             try:
                 providers[param.provider] = PROVIDERS[param.provider]()
-            except (OSError, KeyError) as exc:
+            except DataError as exc:
                 return [f"cannot read the {param.provider} codes to check {value!r}: {exc}"]
         allowed = providers[param.provider]
     if allowed is not None:
@@ -482,8 +464,6 @@ def load_params_file(path: Path) -> list[tuple[str | None, str, Any]]:
     Raises:
         ParameterError: The file cannot be read or is not a mapping.
     """
-    import yaml
-
     try:
         loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:

@@ -1,24 +1,26 @@
-"""A4 PDFs printed by one headless Chromium (driven by Playwright) from the report HTML.
+"""The PDF stage: A4 PDFs printed by one headless Chromium (driven by Playwright) from the HTML.
 
-Chromium is looked up in this order: ``GBA_REPORT_CHROMIUM`` (a path or command name), then
-``chromium``, ``chromium-browser``, ``google-chrome`` (and ``google-chrome-stable``) on
-``PATH``, then a Playwright-managed Chromium if one was installed (``playwright install``).
+The browser is found by :mod:`gba_report.engine.chromium` when the build is planned. PDFs are
+cached by the hash of their HTML and the print settings.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import os
+import hashlib
 import queue
-import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-#: Command names tried on PATH.
-CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+from gba_report.engine import exitcodes
+from gba_report.engine.cache import Cache
+from gba_report.engine.errors import BuildError
+from gba_report.engine.execute import ExecutedJob
+from gba_report.engine.progress import Progress
+from gba_report.fileio import atomic_copy
 
 #: Chromium flags: headless printing needs no sandbox as root, no GPU and no network chatter.
 LAUNCH_ARGS = [
@@ -54,134 +56,19 @@ PDF_OPTIONS: dict[str, Any] = {
 #: Part of the PDF cache key: bump when the print settings change.
 PRINT_SETTINGS_VERSION = "pdf-v1"
 
-INSTALL_HINT = (
-    "Install Chromium (Debian/Ubuntu: `sudo apt-get install chromium`, or run "
-    "`make system-deps`), or point GBA_REPORT_CHROMIUM at a Chromium/Chrome binary. "
-    "`--format html` builds the HTML reports without Chromium."
-)
+
+def pdf_key(html: bytes) -> str:
+    """Cache key of the PDF printed from ``html`` with the current print settings."""
+    return hashlib.sha256(html + PRINT_SETTINGS_VERSION.encode()).hexdigest()
 
 
-class ChromiumNotFoundError(RuntimeError):
-    """No usable Chromium executable was found."""
-
-
-def _playwright_managed() -> str | None:
-    try:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as pw:
-            path = pw.chromium.executable_path
-    except Exception:  # noqa: BLE001 - any failure means "not available"
-        return None
-    return path if path and os.access(path, os.X_OK) else None
-
-
-def find_chromium() -> str:
-    """Return the path of the Chromium executable to print with.
-
-    Raises:
-        ChromiumNotFoundError: None was found (the message says how to install one).
-    """
-    override = os.environ.get("GBA_REPORT_CHROMIUM")
-    if override:
-        found = shutil.which(override)
-        if found:
-            return found
-        raise ChromiumNotFoundError(
-            f"GBA_REPORT_CHROMIUM={override!r} is not an executable file. {INSTALL_HINT}"
-        )
-    for name in CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return found
-    managed = _playwright_managed()
-    if managed:
-        return managed
-    raise ChromiumNotFoundError(
-        f"Chromium was not found (looked for {', '.join(CANDIDATES)} on PATH, "
-        f"GBA_REPORT_CHROMIUM, and a Playwright-managed Chromium). {INSTALL_HINT}"
-    )
-
-
-def _local_only(route: Any) -> None:
+async def _local_only(route: Any) -> None:
+    # Reports are self-contained: refuse every request that is not a local file or inline
+    # data, so a stray reference can never reach the network.
     if route.request.url.startswith(("file:", "data:")):
-        route.continue_()
+        await route.continue_()
     else:
-        route.abort()
-
-
-class PdfPrinter:
-    """One headless Chromium that prints any number of HTML files to A4 PDF.
-
-    Use as a context manager; the browser starts on the first :meth:`print` call.
-    """
-
-    def __init__(self, executable: str | None = None, timeout_s: float = 120.0):
-        self.executable = executable or find_chromium()
-        self.timeout_ms = timeout_s * 1000
-        self._pw: Any = None
-        self._browser: Any = None
-        self.version: str | None = None
-
-    def _start(self) -> None:
-        from playwright.sync_api import sync_playwright
-
-        self._pw = sync_playwright().start()
-        self._browser = self._pw.chromium.launch(
-            executable_path=self.executable, args=LAUNCH_ARGS, headless=True
-        )
-        self.version = self._browser.version
-
-    def print(self, html_file: Path, pdf_file: Path) -> None:
-        """Print ``html_file`` to ``pdf_file`` (A4, page numbers "n / N" in the footer).
-
-        Args:
-            html_file: A self-contained HTML file.
-            pdf_file: Where to write the PDF.
-        """
-        if self._browser is None:
-            self._start()
-        # A fresh context per file: its renderer exits when the context closes, so memory
-        # does not pile up across reports (the peak is one report, not all of them).
-        context = self._browser.new_context()
-        try:
-            page = context.new_page()
-            # Reports are self-contained: refuse every request that is not a local file or
-            # inline data, so a stray reference can never reach the network.
-            page.route("**/*", _local_only)
-            url = Path(html_file).resolve().as_uri()
-            page.goto(url, wait_until="load", timeout=self.timeout_ms)
-            page.evaluate("document.fonts.ready.then(() => true)")
-            page.pdf(path=str(pdf_file), **PDF_OPTIONS)
-        finally:
-            with contextlib.suppress(Exception):
-                context.close()
-
-    def close(self) -> None:
-        """Close the browser (safe to call more than once)."""
-        browser, pw = self._browser, self._pw
-        self._browser = self._pw = None
-        try:
-            if browser is not None:
-                browser.close()
-        finally:
-            if pw is not None:
-                pw.stop()
-
-    def __enter__(self) -> PdfPrinter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        try:
-            self.close()
-        except Exception:  # noqa: BLE001 - never mask the original error
-            if exc is None:
-                raise
+        await route.abort()
 
 
 class PrintService(threading.Thread):
@@ -201,7 +88,7 @@ class PrintService(threading.Thread):
         self,
         executable: str,
         on_done: Callable[[Any, BaseException | None], None],
-        concurrency: int = 2,
+        concurrency: int = 1,
         timeout_s: float = 120.0,
     ):
         super().__init__(name="gba-report-pdf", daemon=True)
@@ -224,12 +111,10 @@ class PrintService(threading.Thread):
 
     def run(self) -> None:
         """Print until :meth:`stop` is called."""
-        import asyncio
-
         try:
             asyncio.run(self._main())
-        except Exception as exc:  # noqa: BLE001 - e.g. the browser failed to start
-            # Fail every file still queued, so the build reports the error instead of waiting.
+        except Exception as exc:  # noqa: BLE001 - not a fallback: every queued file gets the error
+            # e.g. the browser failed to start: report it for each file instead of hanging.
             while True:
                 item = self._queue.get()
                 if item is None:
@@ -237,8 +122,8 @@ class PrintService(threading.Thread):
                 self.on_done(item[0], exc)
 
     async def _main(self) -> None:
-        import asyncio
-
+        # Imported here, not at the top: Playwright costs ~0.4 s of start-up in every command,
+        # and only this thread, started when a PDF is not in the cache, needs it.
         from playwright.async_api import async_playwright
 
         loop = asyncio.get_running_loop()
@@ -254,7 +139,7 @@ class PrintService(threading.Thread):
                 async with limit:
                     try:
                         await self._print(browser, html_file, pdf_file)
-                    except Exception as exc:  # noqa: BLE001 - reported to the build
+                    except Exception as exc:  # noqa: BLE001 - not a fallback: reported per file
                         self.on_done(token, exc)
                     else:
                         self.on_done(token, None)
@@ -270,22 +155,97 @@ class PrintService(threading.Thread):
                 await browser.close()
 
     async def _print(self, browser: Any, html_file: Path, pdf_file: Path) -> None:
-        # A fresh context per file: its renderer exits when the context closes.
+        # A fresh context per file: its renderer exits when the context closes, so memory
+        # does not pile up across reports (the peak is one report, not all of them).
         context = await browser.new_context()
         try:
             page = await context.new_page()
-            await page.route("**/*", _local_only_async)
-            url = Path(html_file).resolve().as_uri()
-            await page.goto(url, wait_until="load", timeout=self.timeout_ms)
+            await page.route("**/*", _local_only)
+            await page.goto(
+                Path(html_file).resolve().as_uri(), wait_until="load", timeout=self.timeout_ms
+            )
             await page.evaluate("document.fonts.ready.then(() => true)")
             await page.pdf(path=str(pdf_file), **PDF_OPTIONS)
         finally:
-            with contextlib.suppress(Exception):
-                await context.close()
+            await context.close()
 
 
-async def _local_only_async(route: Any) -> None:
-    if route.request.url.startswith(("file:", "data:")):
-        await route.continue_()
-    else:
-        await route.abort()
+def _first_line(error: BaseException) -> str:
+    lines = [line for line in str(error).splitlines() if line.strip()]
+    return lines[0][:300] if lines else ""
+
+
+def print_pdfs(
+    executed: Sequence[ExecutedJob],
+    chromium: str,
+    concurrency: int,
+    cache: Cache,
+    staging: Path,
+    progress: Progress,
+) -> str | None:
+    """Give every job its ``<stem>.pdf`` in ``staging``: from the cache, or printed.
+
+    Printing starts only now, after every kernel has finished: Chromium printing a
+    chart-heavy report takes as much memory as two kernels, so keeping the phases apart keeps
+    the build's peak memory well under 1.5 GiB.
+
+    Args:
+        executed: Jobs after the execute stage (none failed).
+        chromium: The browser.
+        concurrency: PDFs printed at once.
+        cache: Where PDFs are looked up and stored.
+        staging: The build's temporary folder.
+        progress: Where progress goes.
+
+    Returns:
+        The browser's version when it was started, else None.
+
+    Raises:
+        BuildError: A PDF could not be printed (the first such error; exit code 1).
+    """
+    to_print: list[tuple[ExecutedJob, str, Path]] = []
+    for item in executed:
+        key = pdf_key(item.html_file.read_bytes())
+        target = staging / f"{item.job.stem}.pdf"
+        if cache.hit(cache.pdf(key)):
+            atomic_copy(cache.pdf(key), target)
+            progress.stage(item.job.stem, "pdf (cached)", advance=1)
+        else:
+            to_print.append((item, key, target))
+            progress.stage(item.job.stem, "waiting to print")
+    if not to_print:
+        return None
+
+    events: queue.Queue = queue.Queue()
+    service = PrintService(chromium, lambda token, error: events.put((token, error)), concurrency)
+    service.start()
+    error: BuildError | None = None
+    try:
+        for token in to_print:
+            item, _, target = token
+            progress.stage(item.job.stem, "pdf")
+            service.submit(token, item.html_file, target)
+        for _ in to_print:
+            (item, key, target), failed = _next_event(events)
+            if failed is not None:
+                error = error or BuildError(
+                    f"{item.job.report} ({item.job.lang}): printing the PDF with {chromium} "
+                    f"failed: {type(failed).__name__}: {_first_line(failed)}",
+                    exitcodes.FAILED,
+                )
+                progress.stage(item.job.stem, "PDF FAILED")
+                continue
+            atomic_copy(target, cache.pdf(key))
+            progress.stage(item.job.stem, "pdf done", advance=1)
+    finally:
+        service.stop()
+    if error is not None:
+        raise error
+    return service.version
+
+
+def _next_event(events: queue.Queue) -> Any:
+    # Wake up regularly, so SIGTERM / Ctrl-C are handled while the browser prints.
+    while True:
+        with contextlib.suppress(queue.Empty):
+            return events.get(timeout=0.2)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TextIO
 
-#: Stages of one report x language, in order (the per-report bar counts them).
-STAGES = ("queued", "executing", "html", "pdf", "done")
+from tqdm import tqdm
 
 
 def _now() -> str:
@@ -32,8 +34,6 @@ class Progress:
 
     def _write(self, line: str) -> None:
         if self._overall is not None:
-            from tqdm import tqdm
-
             tqdm.write(line, file=self.stream)
         else:
             print(line, file=self.stream, flush=True)
@@ -55,10 +55,6 @@ class Progress:
         """Open the overall bar and one bar per report x language (terminal mode only)."""
         if not self.tty:
             return
-        import shutil
-
-        from tqdm import tqdm
-
         # A pty without a size (some CI runners, `script`) reports 0 columns: assume 100.
         ncols = min(shutil.get_terminal_size((100, 24)).columns or 100, 120)
         self._overall = tqdm(
@@ -80,6 +76,15 @@ class Progress:
                 bar_format="{desc:<28} {bar:30} {postfix}",
             )
             self._bars[name].set_postfix_str("queued")
+
+    @contextmanager
+    def bars(self, names: list[str], steps_per_job: int) -> Iterator[None]:
+        """Show the bars (terminal mode) while the ``with`` block runs; close them after."""
+        self.start(names, steps_per_job)
+        try:
+            yield
+        finally:
+            self.close()
 
     def stage(self, name: str, stage: str, advance: int = 0) -> None:
         """Record that ``name`` entered ``stage``; ``advance`` completed steps."""

@@ -4,7 +4,7 @@
 build the way an operator wants it to run at 06:00 with nobody watching:
 
 * **One at a time.** An exclusive ``fcntl.flock`` on ``report/build/.scheduled.lock``. A second
-  run waits up to ``--wait`` seconds, then exits with :data:`EXIT_LOCKED` (75, ``EX_TEMPFAIL``)
+  run waits up to ``--wait`` seconds, then exits with code 75 (``EX_TEMPFAIL``)
   and says which process holds the lock. The kernel drops the lock when the holder dies, so a
   crashed run never leaves a stale lock behind.
 * **Logged.** Every line (ours and the build's own output) goes to a rotating log file
@@ -15,12 +15,13 @@ build the way an operator wants it to run at 06:00 with nobody watching:
   (kernel crash, out of memory) and lets SIGTERM from systemd be forwarded to it.
   ``GBA_REPORT_SCHEDULED_BUILD_CMD`` (for tests) replaces it with a shell command.
 * **Housekeeping** after the build: prune to the newest ``--keep`` builds (never the one
-  ``latest`` points at, never a build in progress), rewrite ``report/build/index.html``.
+  ``latest`` points at, never a build in progress; :mod:`gba_report.engine.prune`), rewrite
+  ``report/build/index.html``.
 * **Freshness**: a WARNING per dataset whose ``date_accessed`` is older than
   ``max_data_age_days`` (``settings`` in ``report/reports.yml``; ``--max-data-age-days``
   overrides).
 
-Exit codes (for monitoring) are the ``EXIT_*`` constants below.
+Exit codes (for monitoring): :data:`gba_report.engine.exitcodes.SCHEDULED`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ import fcntl
 import logging
 import logging.handlers
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -44,56 +44,16 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from gba_report import paths
-from gba_report.data import metadata
-from gba_report.engine import history
-
-#: The build was published (or, with ``--prune-only``, housekeeping done); all is well.
-EXIT_OK = 0
-#: The build failed (or timed out); ``latest`` still points at the previous good build.
-EXIT_BUILD_FAILED = 1
-#: Bad command-line options (argparse's own code).
-EXIT_USAGE = 2
-#: The build was published but pruning or rewriting the history page failed.
-EXIT_HOUSEKEEPING_FAILED = 3
-#: Another scheduled run holds the lock (``EX_TEMPFAIL`` from sysexits.h): try again later.
-EXIT_LOCKED = 75
-#: The environment is not usable (no ``.venv``, builds folder not writable): ``EX_CONFIG``.
-EXIT_CONFIG = 78
-#: Interrupted by SIGINT (Ctrl-C) or SIGTERM (``systemctl stop``): 128 + signal number.
-EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 143
-
-#: Human-readable meaning of each exit code (printed by ``gba-report scheduled --help``).
-EXIT_CODES: dict[int, str] = {
-    EXIT_OK: "build published (or --prune-only done), old builds pruned, history rewritten",
-    EXIT_BUILD_FAILED: "build failed or timed out; latest still points at the last good build",
-    EXIT_USAGE: "bad command-line options, or the build rejected a report name or parameter",
-    EXIT_HOUSEKEEPING_FAILED: "build published, but pruning or the history page failed",
-    EXIT_LOCKED: "another scheduled run holds the lock (EX_TEMPFAIL); nothing was done",
-    EXIT_CONFIG: "environment not usable: no .venv, no Chromium for PDFs, unwritable builds folder",
-    EXIT_INTERRUPTED: "interrupted (SIGINT); the build was stopped, latest unchanged",
-    EXIT_TERMINATED: "terminated (SIGTERM); the build was stopped, latest unchanged",
-}
-
-#: Exit codes of ``gba-report build`` (:data:`gba_report.engine.build.EXIT_CODES`) that keep their
-#: meaning here; every other failure of the build is :data:`EXIT_BUILD_FAILED`.
-BUILD_EXIT_MAP: dict[int, int] = {2: EXIT_USAGE, 3: EXIT_CONFIG}
-#: What the build's own exit codes mean, for the log.
-BUILD_EXIT_MEANINGS: dict[int, str] = {
-    1: "a report failed",
-    2: "bad usage: unknown report or language, or a bad parameter",
-    3: "PDF requested but no Chromium found",
-    4: "the build could not be published",
-    130: "the build was interrupted",
-    143: "the build was terminated",
-    -9: "the build was killed (SIGKILL, e.g. out of memory)",
-}
+from gba_report.data.errors import DataError
+from gba_report.engine import exitcodes, history
+from gba_report.engine.freshness import age_limit_days, stale_data_warnings
+from gba_report.engine.index import write_history_index
+from gba_report.engine.layout import SCHEDULED_LOCK
+from gba_report.engine.options import BuildOptions
+from gba_report.engine.prune import prune_builds
 
 #: Environment variable replacing the build command by a shell command (tests, dry runs).
 BUILD_CMD_ENV = "GBA_REPORT_SCHEDULED_BUILD_CMD"
-
-#: Name of the lock file inside the builds folder.
-LOCK_NAME = ".scheduled.lock"
 
 #: Default number of builds kept by pruning.
 DEFAULT_KEEP = 10
@@ -107,40 +67,26 @@ LOGGER_NAME = "gba_report.scheduled"
 STOP_GRACE_S = 60.0
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScheduledOptions:
     """Options of one scheduled run (what ``gba-report scheduled`` parses).
 
     Attributes:
-        reports: Report names to build (empty: every report).
-        lang: ``--lang`` passed to the build (None: the build's default).
-        formats: ``--format`` passed to the build (None: the build's default).
-        params: ``-p NAME=VALUE`` items passed to the build.
-        params_file: ``--params FILE.yml`` passed to the build.
-        jobs: ``--jobs`` passed to the build.
-        force: ``--force`` passed to the build.
-        cell_timeout: ``--cell-timeout`` passed to the build.
+        build: Passed through to ``gba-report build``; ``build.out`` is also the folder of the
+            lock, the log, pruning and the history page (None: :func:`gba_report.paths.builds_dir`,
+            which the build uses by default too).
         keep: Number of builds kept by pruning (0: do not prune).
-        wait: Seconds to wait for the lock before giving up with :data:`EXIT_LOCKED`.
+        wait: Seconds to wait for the lock before giving up with :data:`exitcodes.LOCKED`.
         timeout: Seconds after which the build is stopped (0: no limit).
-        log_file: The rotating log file (None: ``report/build/logs/scheduled.log``).
+        log_file: The rotating log file (None: ``<builds>/logs/scheduled.log``).
         log_max_bytes: Size at which the log rotates.
         log_backups: Rotated log files kept.
         max_data_age_days: Freshness threshold (None: from ``report/reports.yml``).
         prune_only: Skip the build; only prune and rewrite the history page.
         quiet: Only warnings and errors on stderr (the log file still gets everything).
-        builds_root: Builds folder, passed to the build as ``--out`` (None:
-            :func:`gba_report.paths.builds_dir`, which the build uses by default too).
     """
 
-    reports: list[str] = field(default_factory=list)
-    lang: str | None = None
-    formats: str | None = None
-    params: list[str] = field(default_factory=list)
-    params_file: str | None = None
-    jobs: int | None = None
-    force: bool = False
-    cell_timeout: float | None = None
+    build: BuildOptions = field(default_factory=BuildOptions)
     keep: int = DEFAULT_KEEP
     wait: float = 0.0
     timeout: float = 0.0
@@ -150,7 +96,11 @@ class ScheduledOptions:
     max_data_age_days: int | None = None
     prune_only: bool = False
     quiet: bool = False
-    builds_root: Path | None = None
+
+    @property
+    def builds_root(self) -> Path:
+        """The builds folder (absolute)."""
+        return Path(self.build.out or paths.builds_dir()).expanduser().absolute()
 
 
 class LockBusy(Exception):
@@ -256,96 +206,22 @@ def setup_logging(
     return logger
 
 
-def prune_builds(builds_root: Path, keep: int, logger: logging.Logger | None = None) -> list[Path]:
-    """Delete all but the newest ``keep`` builds; never the one ``latest`` points at.
-
-    Exactly ``keep`` builds remain when there were at least that many: when ``latest`` points
-    at an older build, that build and the newest ``keep - 1`` others are kept. Temporary
-    folders of builds in progress (``.tmp-*``), ``logs/`` and anything that is not a build
-    folder are never touched. The notebooks the engine keeps from failed builds
-    (``failed/<run id>/``) are pruned to the newest ``keep`` too.
+def check_freshness(max_age_days: int | None, logger: logging.Logger) -> list[str]:
+    """Log a WARNING for each dataset older than the configured age; return the warnings.
 
     Args:
-        builds_root: Folder holding the build folders.
-        keep: Number of builds to keep (at least 1).
-        logger: Where to log each deletion.
-
-    Returns:
-        The folders that were deleted, oldest first.
-    """
-    if keep < 1:
-        raise ValueError("keep must be at least 1")
-    builds = history.list_builds(builds_root)
-    latest = history.latest_target(builds_root)
-    newest_first = list(reversed(builds))
-    kept: list[history.BuildInfo] = [b for b in newest_first if b.is_latest]
-    for build in newest_first:
-        if len(kept) >= keep:
-            break
-        if not build.is_latest:
-            kept.append(build)
-    kept_paths = {b.path for b in kept}
-    removed = []
-    for build in builds:
-        if build.path in kept_paths:
-            continue
-        if latest is not None and build.path.resolve() == latest:  # belt and braces
-            continue
-        # Rename first (atomic), then delete: a reader never sees a half-deleted build under a
-        # build name, and an interrupted deletion leaves only a hidden .tmp-prune-* folder.
-        doomed = builds_root / f".tmp-prune-{build.name}"
-        try:
-            build.path.rename(doomed)
-        except OSError as exc:
-            if logger:
-                logger.warning("prune: could not remove %s: %s", build.path, exc)
-            continue
-        shutil.rmtree(doomed, ignore_errors=True)
-        removed.append(build.path)
-        if logger:
-            logger.info("prune: removed old build %s (%s)", build.name, build.status)
-    # The engine keeps the notebooks of failed builds in failed/<run id>/: keep the newest few.
-    failed_root = builds_root / "failed"
-    if failed_root.is_dir():
-        failed = sorted(
-            (
-                p
-                for p in failed_root.iterdir()
-                if p.is_dir() and history.BUILD_NAME_RE.match(p.name)
-            ),
-            key=lambda p: p.name,
-        )
-        for old_failure in failed[: max(len(failed) - keep, 0)]:
-            shutil.rmtree(old_failure, ignore_errors=True)
-            if logger:
-                logger.info("prune: removed failed-build notebooks %s", old_failure.name)
-    # Leftovers of interrupted deletions (never a build in progress: those are .tmp-<other>).
-    for leftover in builds_root.glob(".tmp-prune-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    return removed
-
-
-def check_freshness(max_age_days: int, logger: logging.Logger) -> list[str]:
-    """Log a WARNING for each dataset older than ``max_age_days``; return the warnings.
-
-    Uses ``gba_report.data.freshness_warnings`` (DATA). A failure of the check is itself logged
-    as a warning and never stops the build.
-
-    Args:
-        max_age_days: Maximum age in days of a dataset's ``date_accessed``.
+        max_age_days: Maximum age in days (None: ``settings.max_data_age_days``).
         logger: Where to log.
-    """
-    try:
-        from gba_report import data
 
-        warnings = list(data.freshness_warnings(max_age_days))
-    except Exception as exc:
-        logger.warning("freshness: could not check dataset ages: %s", exc)
-        return []
+    Raises:
+        DataError: The data cannot be checked (the caller stops the run with the message).
+    """
+    limit = age_limit_days(max_age_days)
+    warnings = stale_data_warnings(limit)
     for line in warnings:
         logger.warning("freshness: %s", line)
     if not warnings:
-        logger.info("freshness: every dataset was accessed within %d days", max_age_days)
+        logger.info("freshness: every dataset was accessed within %d days", limit)
     return warnings
 
 
@@ -353,26 +229,9 @@ def build_command(options: ScheduledOptions) -> list[str]:
     """Return the command that runs the build with the options passed through.
 
     Args:
-        options: The scheduled run's options.
+        options: The scheduled run's options (``--out`` is always passed, absolute).
     """
-    args: list[str] = []
-    if options.lang:
-        args += ["--lang", options.lang]
-    if options.formats:
-        args += ["--format", options.formats]
-    for item in options.params:
-        args += ["-p", item]
-    if options.params_file:
-        args += ["--params", options.params_file]
-    if options.jobs:
-        args += ["--jobs", str(options.jobs)]
-    if options.force:
-        args.append("--force")
-    if options.cell_timeout:
-        args += ["--cell-timeout", f"{options.cell_timeout:g}"]
-    if options.builds_root is not None:
-        args += ["--out", str(Path(options.builds_root).expanduser().absolute())]
-    args += list(options.reports)
+    args = options.build.to_argv()
     stub = os.environ.get(BUILD_CMD_ENV)
     if stub:
         # The stub sees the pass-through options as "$@".
@@ -388,7 +247,7 @@ def _pump(stream: Any, logger: logging.Logger) -> None:
     stream.close()
 
 
-def run_build(
+def run_build_process(
     command: Sequence[str], logger: logging.Logger, timeout: float = 0.0
 ) -> tuple[int, str | None]:
     """Run the build command, copying its output into the log; forward SIGTERM/SIGINT.
@@ -497,20 +356,20 @@ def run_scheduled(options: ScheduledOptions) -> int:
         options: What to build and how (see :class:`ScheduledOptions`).
 
     Returns:
-        One of the ``EXIT_*`` codes of this module.
+        One of the codes of :data:`gba_report.engine.exitcodes.SCHEDULED`.
     """
-    builds_root = Path(options.builds_root or paths.builds_dir()).expanduser().absolute()
+    builds_root = options.builds_root
     try:
         builds_root.mkdir(parents=True, exist_ok=True)
         log_file = options.log_file or builds_root / "logs" / "scheduled.log"
         logger = setup_logging(log_file, options.log_max_bytes, options.log_backups, options.quiet)
     except OSError as exc:
         print(f"gba-report scheduled: cannot use {builds_root}: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+        return exitcodes.CONFIG
 
     started = time.monotonic()
     try:
-        with scheduled_lock(builds_root / LOCK_NAME, wait=options.wait):
+        with scheduled_lock(builds_root / SCHEDULED_LOCK, wait=options.wait):
             logger.info(
                 "scheduled run started (pid %d, builds in %s, log %s)",
                 os.getpid(),
@@ -525,62 +384,65 @@ def run_scheduled(options: ScheduledOptions) -> int:
             busy.holder or busy.path,
             busy.waited,
             options.wait,
-            EXIT_LOCKED,
+            exitcodes.LOCKED,
         )
-        return EXIT_LOCKED
+        return exitcodes.LOCKED
     logger.info(
         "scheduled run finished in %.1fs: exit %d (%s)",
         time.monotonic() - started,
         code,
-        EXIT_CODES.get(code, "?"),
+        exitcodes.SCHEDULED[code].meaning if code in exitcodes.SCHEDULED else "?",
     )
     return code
 
 
+def _build(options: ScheduledOptions, builds_root: Path, logger: logging.Logger) -> int:
+    """Run the build process; log what it did; return the scheduled run's exit code."""
+    command = build_command(options)
+    before = history.latest_target(builds_root)
+    logger.info("build: %s", " ".join(command))
+    returncode, reason = run_build_process(command, logger, options.timeout)
+    after = history.latest_target(builds_root)
+    if reason in ("SIGTERM", "SIGINT"):
+        logger.error("build stopped by %s (exit %d); latest unchanged", reason, returncode)
+        return exitcodes.TERMINATED if reason == "SIGTERM" else exitcodes.INTERRUPTED
+    if returncode != 0 or reason == "timeout":
+        why = "timed out" if reason == "timeout" else f"failed with exit code {returncode}"
+        meaning = exitcodes.build_meaning(returncode)
+        logger.error(
+            "build %s%s; latest still points at %s",
+            why,
+            f" ({meaning})" if meaning and reason != "timeout" else "",
+            before.name if before else "nothing",
+        )
+        if reason == "timeout":
+            return exitcodes.FAILED
+        return exitcodes.SCHEDULED_FROM_BUILD.get(returncode, exitcodes.FAILED)
+    if after is None or after == before:
+        logger.warning("build exited 0 but latest did not move (nothing new published?)")
+    _describe_latest(builds_root, logger)
+    return exitcodes.OK
+
+
 def _locked_run(options: ScheduledOptions, builds_root: Path, logger: logging.Logger) -> int:
-    code = EXIT_OK
+    code = exitcodes.OK
     if not options.prune_only:
-        max_age = options.max_data_age_days
-        if max_age is None:
-            max_age = metadata.configured_max_data_age_days()
-        check_freshness(max_age, logger)
-
-        command = build_command(options)
-        before = history.latest_target(builds_root)
-        logger.info("build: %s", " ".join(command))
-        returncode, reason = run_build(command, logger, options.timeout)
-        after = history.latest_target(builds_root)
-        if reason in ("SIGTERM", "SIGINT"):
-            logger.error("build stopped by %s (exit %d); latest unchanged", reason, returncode)
-            return EXIT_TERMINATED if reason == "SIGTERM" else EXIT_INTERRUPTED
-        if returncode != 0 or reason == "timeout":
-            why = "timed out" if reason == "timeout" else f"failed with exit code {returncode}"
-            meaning = BUILD_EXIT_MEANINGS.get(returncode, "")
-            logger.error(
-                "build %s%s; latest still points at %s",
-                why,
-                f" ({meaning})" if meaning and reason != "timeout" else "",
-                before.name if before else "nothing",
-            )
-            code = EXIT_BUILD_FAILED
-            if reason != "timeout":
-                code = BUILD_EXIT_MAP.get(returncode, EXIT_BUILD_FAILED)
-        elif after is None or after == before:
-            logger.warning("build exited 0 but latest did not move (nothing new published?)")
-            _describe_latest(builds_root, logger)
-        else:
-            _describe_latest(builds_root, logger)
-
+        try:
+            check_freshness(options.max_data_age_days, logger)
+        except DataError as exc:
+            logger.error("freshness: cannot check the age of the data: %s", exc)
+            return exitcodes.FAILED
+        code = _build(options, builds_root, logger)
     try:
         if options.keep > 0:
             removed = prune_builds(builds_root, options.keep, logger)
             logger.info(
                 "prune: kept the newest %d build(s), removed %d", options.keep, len(removed)
             )
-        index = history.write_history_index(builds_root)
-        logger.info("history: wrote %s", index)
-    except Exception as exc:
-        logger.exception("housekeeping failed: %s", exc)
-        if code == EXIT_OK:
-            code = EXIT_HOUSEKEEPING_FAILED
+        page = write_history_index(builds_root)
+        logger.info("history: wrote %s", page)
+    except OSError as exc:
+        logger.error("housekeeping failed: %s", exc)
+        if code == exitcodes.OK:
+            code = exitcodes.HOUSEKEEPING_FAILED
     return code

@@ -1,17 +1,18 @@
-"""Pruning old builds: exactly N kept, never latest's target, never a build in progress."""
+"""Pruning old builds (exactly N kept, never latest's target, never one in progress); the
+scheduled run's build command and lock."""
 
 from __future__ import annotations
 
 import json
 import logging
-import signal
-import time
 from pathlib import Path
 
 import pytest
 
 from gba_report.data import metadata
 from gba_report.engine import history, schedule
+from gba_report.engine.options import BuildOptions
+from gba_report.engine.prune import prune_builds
 
 
 def _build(root: Path, day: int, status: str = "success") -> Path:
@@ -37,7 +38,7 @@ def _names(root: Path) -> list[str]:
 def test_prune_keeps_exactly_the_newest_n(tmp_path):
     builds = [_build(tmp_path, day) for day in range(1, 8)]
     _latest(tmp_path, builds[-1])
-    removed = schedule.prune_builds(tmp_path, keep=3)
+    removed = prune_builds(tmp_path, keep=3)
     assert _names(tmp_path) == [b.name for b in builds[-3:]]
     assert removed == builds[:4]
     assert (tmp_path / "latest").resolve() == builds[-1].resolve()
@@ -46,7 +47,7 @@ def test_prune_keeps_exactly_the_newest_n(tmp_path):
 def test_prune_never_removes_latest_even_when_it_is_old(tmp_path):
     builds = [_build(tmp_path, day) for day in range(1, 8)]
     _latest(tmp_path, builds[1])  # e.g. an operator pointed latest back at an older build
-    schedule.prune_builds(tmp_path, keep=3)
+    prune_builds(tmp_path, keep=3)
     kept = _names(tmp_path)
     assert len(kept) == 3
     assert builds[1].name in kept
@@ -57,7 +58,7 @@ def test_prune_never_removes_latest_even_when_it_is_old(tmp_path):
 def test_prune_keep_one_leaves_only_latest(tmp_path):
     builds = [_build(tmp_path, day) for day in range(1, 5)]
     _latest(tmp_path, builds[2])
-    schedule.prune_builds(tmp_path, keep=1)
+    prune_builds(tmp_path, keep=1)
     assert _names(tmp_path) == [builds[2].name]
 
 
@@ -65,7 +66,7 @@ def test_prune_counts_failed_builds_and_works_without_latest(tmp_path):
     _build(tmp_path, 1)
     _build(tmp_path, 2, status="failed")
     newest = _build(tmp_path, 3)
-    schedule.prune_builds(tmp_path, keep=2)
+    prune_builds(tmp_path, keep=2)
     assert _names(tmp_path) == ["20261102T060000Z-b02", newest.name]
 
 
@@ -81,7 +82,7 @@ def test_prune_leaves_builds_in_progress_logs_and_other_files_alone(tmp_path):
     (tmp_path / ".scheduled.lock").write_text("", encoding="utf-8")
     (tmp_path / "my-notes").mkdir()
 
-    schedule.prune_builds(tmp_path, keep=1)
+    prune_builds(tmp_path, keep=1)
 
     assert _names(tmp_path) == [builds[-1].name]
     assert (in_progress / "partial.html").is_file()
@@ -99,7 +100,7 @@ def test_prune_trims_the_engines_failed_notebooks_too(tmp_path):
     for day in range(1, 6):
         (failed / f"202611{day:02d}T070000Z-f{day:02d}").mkdir(parents=True)
     (failed / "README").write_text("not a run", encoding="utf-8")
-    schedule.prune_builds(tmp_path, keep=2)
+    prune_builds(tmp_path, keep=2)
     assert sorted(p.name for p in failed.iterdir()) == [
         "20261104T070000Z-f04",
         "20261105T070000Z-f05",
@@ -111,26 +112,28 @@ def test_prune_trims_the_engines_failed_notebooks_too(tmp_path):
 def test_prune_with_fewer_builds_than_keep_removes_nothing(tmp_path, caplog):
     builds = [_build(tmp_path, day) for day in range(1, 3)]
     logger = logging.getLogger("test-prune")
-    assert schedule.prune_builds(tmp_path, keep=5, logger=logger) == []
+    assert prune_builds(tmp_path, keep=5, logger=logger) == []
     assert _names(tmp_path) == [b.name for b in builds]
 
 
 def test_prune_rejects_keep_zero(tmp_path):
     with pytest.raises(ValueError, match="at least 1"):
-        schedule.prune_builds(tmp_path, keep=0)
+        prune_builds(tmp_path, keep=0)
 
 
 def test_build_command_passes_options_through(monkeypatch):
     monkeypatch.delenv(schedule.BUILD_CMD_ENV, raising=False)
     options = schedule.ScheduledOptions(
-        reports=["rd_intensity", "summary"],
-        lang="zh-Hant",
-        formats="html",
-        params=["focus_region=HK", "end_year=2023"],
-        params_file="p.yml",
-        jobs=2,
-        force=True,
-        cell_timeout=120,
+        BuildOptions(
+            reports=("rd_intensity", "summary"),
+            langs=("zh-Hant",),
+            formats=("html",),
+            params=("focus_region=HK", "end_year=2023"),
+            params_file=Path("p.yml"),
+            jobs=2,
+            force=True,
+            cell_timeout=120,
+        )
     )
     command = schedule.build_command(options)
     assert command[1:4] == ["-m", "gba_report.cli", "build"]
@@ -139,10 +142,10 @@ def test_build_command_passes_options_through(monkeypatch):
         "--params", "p.yml", "--jobs", "2", "--force", "--cell-timeout", "120",
         "rd_intensity", "summary",
     ]  # fmt: skip
-    with_out = schedule.build_command(schedule.ScheduledOptions(builds_root=Path("rel/out")))
+    with_out = schedule.build_command(schedule.ScheduledOptions(BuildOptions(out=Path("rel/out"))))
     assert with_out[-2:] == ["--out", str(Path("rel/out").absolute())]
     monkeypatch.setenv(schedule.BUILD_CMD_ENV, "echo stub")
-    stub = schedule.build_command(schedule.ScheduledOptions(lang="en"))
+    stub = schedule.build_command(schedule.ScheduledOptions(BuildOptions(langs=("en",))))
     assert stub == ["/bin/sh", "-c", "echo stub", "gba-report-build", "--lang", "en"]
 
 
@@ -168,27 +171,3 @@ def test_lock_is_exclusive_and_names_its_holder(tmp_path):
         assert "pid" in busy.value.holder
     with schedule.scheduled_lock(lock):  # released
         pass
-
-
-def test_run_build_escalates_to_sigkill_when_the_build_ignores_sigterm(monkeypatch):
-    monkeypatch.setattr(schedule, "STOP_GRACE_S", 0.5)
-    logger = logging.getLogger("test-run-build")
-    start = time.monotonic()
-    code, reason = schedule.run_build(
-        ["/bin/sh", "-c", 'trap "" TERM; echo started; sleep 30'], logger, timeout=0.5
-    )
-    assert reason == "timeout"
-    assert code == -signal.SIGKILL
-    assert time.monotonic() - start < 10
-
-
-def test_run_build_copies_the_build_output_into_the_log(caplog):
-    logger = logging.getLogger("test-run-build-output")
-    logger.propagate = True
-    with caplog.at_level(logging.INFO, logger="test-run-build-output"):
-        code, reason = schedule.run_build(
-            ["/bin/sh", "-c", "echo one; echo two >&2; read x || echo no-stdin; exit 3"], logger
-        )
-    assert (code, reason) == (3, None)
-    lines = [r.getMessage() for r in caplog.records]
-    assert {"build | one", "build | two", "build | no-stdin"} <= set(lines)

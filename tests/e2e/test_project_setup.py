@@ -1,4 +1,7 @@
-"""The project's own set-up contract: one dependency list, two commands, CI runs make test."""
+"""The project's own set-up contract: one dependency list, two commands, CI runs make test.
+
+End to end because it runs `make` and the set-up script (the unit tier starts no process).
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,168 @@
+"""The report manifest ``report/reports.yml``: which reports exist, in which languages and formats.
+
+``settings`` holds what every build shares (languages, formats, cell timeout, kernel, PDF
+concurrency, data age); ``reports`` one entry per report (notebook, title per language,
+parameter defaults). The engine reads nothing about reports from anywhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gba_report import paths
+from gba_report.engine import exitcodes
+from gba_report.engine.errors import BuildError
+from gba_report.present import i18n
+
+#: Output formats the engine can produce (``settings.formats`` chooses among them).
+SUPPORTED_FORMATS = ("html", "pdf")
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """One report of the manifest.
+
+    Attributes:
+        name: Report name (the key under ``reports:``).
+        notebook: The report notebook.
+        title: Title per language.
+        defaults: Parameter values that override the notebook's own defaults.
+    """
+
+    name: str
+    notebook: Path
+    title: dict[str, str]
+    defaults: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """``settings:`` of the manifest.
+
+    Attributes:
+        languages: Languages a build makes by default (and the only ones allowed).
+        formats: Formats a build makes by default (and the only ones allowed).
+        cell_timeout: Seconds one notebook cell may run (None: no limit).
+        pdf_concurrency: PDFs printed at the same time by the one browser.
+        kernel: Jupyter kernel the notebooks run in.
+        max_data_age_days: Data age after which the build warns (None: the data default).
+    """
+
+    languages: tuple[str, ...]
+    formats: tuple[str, ...]
+    cell_timeout: float | None = None
+    pdf_concurrency: int = 1
+    kernel: str = "python3"
+    max_data_age_days: int | None = None
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """The parsed manifest.
+
+    Attributes:
+        path: The manifest file.
+        settings: Its ``settings``.
+        reports: Its reports, in manifest order.
+    """
+
+    path: Path
+    settings: Settings
+    reports: dict[str, ReportSpec]
+
+
+def _fail(path: Path, message: str) -> BuildError:
+    return BuildError(f"{path}: {message}", exitcodes.USAGE)
+
+
+def _choices(path: Path, raw: dict[str, Any], key: str, allowed: tuple[str, ...]) -> tuple:
+    values = raw.get(key)
+    if not isinstance(values, list) or not values:
+        raise _fail(path, f"settings.{key} must list at least one of {', '.join(allowed)}")
+    unknown = [str(v) for v in values if v not in allowed]
+    if unknown:
+        raise _fail(path, f"settings.{key}: unknown {', '.join(unknown)}; use {', '.join(allowed)}")
+    return tuple(str(v) for v in values)
+
+
+def _number(path: Path, raw: dict[str, Any], key: str, kind: type) -> Any:
+    value = raw.get(key)
+    if value is None:
+        return None
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        raise _fail(path, f"settings.{key} must be a number, got {value!r}") from None
+    if not number > 0:
+        raise _fail(path, f"settings.{key} must be positive, got {value!r}")
+    return number
+
+
+def _settings(path: Path, raw: dict[str, Any]) -> Settings:
+    return Settings(
+        languages=_choices(path, raw, "languages", i18n.LANGS),
+        formats=_choices(path, raw, "formats", SUPPORTED_FORMATS),
+        cell_timeout=_number(path, raw, "cell_timeout", float),
+        pdf_concurrency=_number(path, raw, "pdf_concurrency", int) or 1,
+        kernel=str(raw.get("kernel") or "python3"),
+        max_data_age_days=_number(path, raw, "max_data_age_days", int),
+    )
+
+
+def _notebooks_dir(path: Path, raw: dict[str, Any]) -> Path:
+    if os.environ.get("GBA_REPORT_NOTEBOOKS_DIR") or not raw.get("notebooks_dir"):
+        return paths.notebooks_dir()
+    return (path.parent / raw["notebooks_dir"]).resolve()
+
+
+def load_config(path: Path | None = None) -> ReportConfig:
+    """Read the report manifest (``paths.manifest_file()`` unless ``path`` is given).
+
+    Notebook paths are relative to ``GBA_REPORT_NOTEBOOKS_DIR`` when set, else to the
+    manifest's ``settings.notebooks_dir`` (relative to the manifest file), else to
+    ``paths.notebooks_dir()``.
+
+    Raises:
+        BuildError: The file is missing or malformed (exit code 2).
+    """
+    path = Path(path or paths.manifest_file())
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise BuildError(f"cannot read the report manifest {path}: {exc}", exitcodes.USAGE) from exc
+    if not isinstance(raw, dict):
+        raise _fail(path, "expected a mapping with 'settings:' and 'reports:'")
+    raw_settings = raw.get("settings") or {}
+    nb_dir = _notebooks_dir(path, raw_settings)
+    reports: dict[str, ReportSpec] = {}
+    for name, entry in (raw.get("reports") or {}).items():
+        if not isinstance(entry, dict) or "notebook" not in entry:
+            raise _fail(path, f"report {name!r} needs a 'notebook' entry")
+        reports[str(name)] = ReportSpec(
+            name=str(name),
+            notebook=nb_dir / entry["notebook"],
+            title=entry.get("title") or {},
+            defaults=dict(entry.get("defaults") or {}),
+        )
+    if not reports:
+        raise _fail(path, "no reports listed under 'reports:'")
+    settings = _settings(path, raw_settings)
+    return ReportConfig(
+        path=path,
+        settings=settings,
+        reports={name: _with_titles(spec) for name, spec in reports.items()},
+    )
+
+
+def _with_titles(spec: ReportSpec) -> ReportSpec:
+    """Give the report a title in every language (one string for all; English as fallback)."""
+    title = spec.title
+    if isinstance(title, str):
+        title = {lang: title for lang in i18n.LANGS}
+    titles = {lang: str(title.get(lang) or title.get("en") or spec.name) for lang in i18n.LANGS}
+    return ReportSpec(spec.name, spec.notebook, titles, spec.defaults)

@@ -1,0 +1,115 @@
+"""HTML export of an executed notebook: the ``gba`` nbconvert template, a title block, contents.
+
+No code, no prompts, cells tagged ``remove-cell`` dropped, the key-figures cell's output left
+out, and a table of contents built from the h2/h3 headings. The result is self-contained.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+from gba_report import keyfigures
+from gba_report.engine import title
+from gba_report.present import i18n
+
+#: Where the template puts the table of contents.
+TOC_MARKER = "<!--GBA-TOC-->"
+
+_HEADING_RE = re.compile(r"<h([23])([^>]*)>(.*?)</h\1>", re.S | re.I)
+_ID_RE = re.compile(r'\bid="([^"]*)"')
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def add_toc(html: str, lang: str) -> str:
+    """Give every h2/h3 an id and replace the ``<!--GBA-TOC-->`` marker with a contents list.
+
+    Args:
+        html: The exported HTML.
+        lang: Report language (for the heading of the list, ``engine.toc_title``).
+    """
+    entries: list[tuple[str, str, str]] = []
+    used: set[str] = set()
+
+    def repl(match: re.Match[str]) -> str:
+        level, attrs, inner = match.group(1), match.group(2), match.group(3)
+        text = _TAG_RE.sub("", inner).replace("¶", "").strip()
+        found = _ID_RE.search(attrs)
+        anchor = found.group(1) if found else ""
+        if not anchor or anchor in used:
+            anchor = f"gba-sec-{len(entries) + 1}"
+            attrs = _ID_RE.sub("", attrs) + f' id="{anchor}"'
+        used.add(anchor)
+        if text:
+            entries.append((level, anchor, text))
+        return f"<h{level}{attrs}>{inner}</h{level}>"
+
+    head, sep, body = html.partition(TOC_MARKER)
+    if not sep:
+        return html
+    body = _HEADING_RE.sub(repl, body)
+    if not entries:
+        return head + body
+    items = "\n".join(
+        f'<li class="gba-toc-h{level}"><a href="#{anchor}">{text}</a></li>'
+        for level, anchor, text in entries
+    )
+    heading = i18n.tr(lang, "engine.toc_title")
+    toc = (
+        f'<nav class="gba-toc" aria-label="{heading}"><h2>{heading}</h2>\n'
+        f"<ol>\n{items}\n</ol></nav>"
+    )
+    return head + toc + body
+
+
+def without_key_figures(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Copy of ``nb`` without the outputs of the cell that records the key figures.
+
+    That cell feeds manifest.json (``keyfigures.record``); its outputs, including the echo of
+    the returned payload when the call is a cell's last expression, are not for readers.
+    """
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        outputs = cell.get("outputs") or []
+        if any(keyfigures.MIME_TYPE in (out.get("data") or {}) for out in outputs):
+            cell.outputs = []
+    return nb
+
+
+def export_html(nb: nbformat.NotebookNode, template_dir: Path, lang: str) -> str:
+    """Export an executed notebook to self-contained HTML with the GBA template.
+
+    Args:
+        nb: The executed notebook with ``metadata.gba_report`` set (a
+            :class:`gba_report.engine.title.ReportMeta` mapping).
+        template_dir: The nbconvert template folder (``paths.report_template_dir()``).
+        lang: Report language.
+    """
+    exporter = HTMLExporter(
+        template_name=template_dir.name,
+        extra_template_basedirs=[str(template_dir.parent)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    exporter.register_filter("gba_title_block", title.title_block_html)
+    # Cells meant for notebook readers only (e.g. a bilingual lede) carry these tags.
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(
+            remove_cell_tags={"remove-cell", "remove_cell", "hide-cell"},
+            remove_input_tags={"remove-input", "remove_input", "hide-input"},
+            remove_all_outputs_tags={"remove-output", "remove_output", "hide-output"},
+            enabled=True,
+        ),
+        enabled=True,
+    )
+    body, _ = exporter.from_notebook_node(
+        without_key_figures(nb), resources={"language_code": lang}
+    )
+    return add_toc(body, lang)

@@ -1,0 +1,112 @@
+"""Run one notebook in a Jupyter kernel (papermill) and say precisely how it failed, if it did."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill as pm
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+from gba_report.engine.messages import Failure, FailureKind
+
+
+def failed_cell(nb: dict[str, Any]) -> tuple[int | None, str]:
+    """Return the 1-based index (in the source notebook) and last line of the cell that stopped.
+
+    Papermill marks a cell that raised as ``failed``; after a timeout or a dead kernel the
+    stopped cell is the last one that started.
+
+    Args:
+        nb: The executed notebook as parsed JSON.
+    """
+    numbered: list[tuple[int, dict[str, Any]]] = []
+    for cell in nb.get("cells", []):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags or "papermill-error-cell-tag" in tags:
+            continue
+        numbered.append((len(numbered) + 1, cell))
+
+    def pm_meta(cell: dict[str, Any]) -> dict[str, Any]:
+        return cell.get("metadata", {}).get("papermill", {}) or {}
+
+    found = next(
+        ((i, c) for i, c in numbered if pm_meta(c).get("status") in ("failed", "running")), None
+    )
+    if found is None:
+        started = [
+            (i, c)
+            for i, c in numbered
+            if c.get("cell_type") == "code" and pm_meta(c).get("start_time")
+        ]
+        found = started[-1] if started else None
+    if found is None:
+        return None, ""
+    index, cell = found
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else source
+    lines = [line for line in source.strip().splitlines() if line.strip()]
+    return index, (lines[-1] if lines else "")[:120]
+
+
+def run_notebook(
+    notebook: Path,
+    out: Path,
+    parameters: dict[str, Any],
+    kernel: str,
+    cell_timeout: float | None,
+) -> nbformat.NotebookNode | Failure:
+    """Execute ``notebook`` with ``parameters`` into ``out``.
+
+    The kernel's working folder is the notebook's folder.
+
+    Args:
+        notebook: The report notebook.
+        out: Where the executed notebook is written (also when a cell fails).
+        parameters: Values injected by papermill (as Python literals).
+        kernel: Jupyter kernel name.
+        cell_timeout: Seconds one cell may run (None: no limit).
+
+    Returns:
+        The executed notebook, or the :class:`Failure` of a failing cell, a cell timeout or a
+        dead kernel (other errors propagate).
+    """
+    try:
+        pm.execute_notebook(
+            str(notebook),
+            str(out),
+            parameters=parameters,
+            kernel_name=kernel or None,
+            cwd=str(notebook.parent),
+            execution_timeout=cell_timeout,
+            progress_bar=False,
+            log_output=False,
+            report_mode=False,
+        )
+    except pm.PapermillExecutionError as exc:
+        return _failure(out, FailureKind.CELL_ERROR, exc.ename, exc.evalue)
+    except CellTimeoutError:
+        why = f"ran longer than the cell timeout of {cell_timeout:g} s"
+        return _failure(out, FailureKind.TIMEOUT, "CellTimeoutError", why)
+    except DeadKernelError as exc:
+        return _failure(out, FailureKind.KERNEL_DIED, "DeadKernelError", str(exc))
+    return nbformat.read(out, as_version=4)
+
+
+def _failure(out: Path, kind: FailureKind, ename: str, evalue: str) -> Failure:
+    cell, source = None, ""
+    if out.exists():
+        try:
+            cell, source = failed_cell(json.loads(out.read_text("utf-8")))
+        except (OSError, ValueError):  # a half-written notebook: the message still stands
+            pass
+    return Failure(
+        kind=kind,
+        ename=ename,
+        evalue=evalue,
+        cell=cell,
+        cell_source=source,
+        notebook=out if out.exists() else None,
+    )

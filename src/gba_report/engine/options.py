@@ -1,0 +1,195 @@
+"""The one declaration of the build options: ``gba-report build``, ``scheduled`` and the engine.
+
+:class:`BuildOptions` is what to build. Each field carries its command-line form in its
+metadata, so the same declaration makes the parser of ``gba-report build``
+(:func:`add_arguments`), the pass-through group of ``gba-report scheduled``, the options
+object the engine runs on (:func:`from_namespace`) and the command line a scheduled run hands
+to the build process (:meth:`BuildOptions.to_argv`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+def positive_int(text: str) -> int:
+    """Parse a whole number of at least 1 (argparse type).
+
+    Raises:
+        argparse.ArgumentTypeError: The value is below 1.
+    """
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def positive_seconds(text: str) -> float:
+    """Parse a positive number of seconds (argparse type).
+
+    Raises:
+        argparse.ArgumentTypeError: The value is not above 0.
+    """
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+    return value
+
+
+def _cli(*flags: str, absolute: bool = False, **argparse_kwargs: Any) -> dict[str, Any]:
+    """Field metadata: the option's flags (the first is the one :meth:`to_argv` writes)."""
+    return {"flags": flags, "absolute": absolute, "argparse": argparse_kwargs}
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What ``gba-report build`` builds; every field is one command-line option.
+
+    Attributes:
+        reports: Report names (empty: every report in ``report/reports.yml``).
+        langs: ``--lang`` values, each a language, ``all`` or a comma-separated list
+            (None: every language in ``settings.languages``).
+        formats: ``--format`` values (None: every format in ``settings.formats``).
+        params: ``-p NAME=VALUE`` assignments, in order.
+        params_file: ``--params FILE.yml``.
+        jobs: Report x language runs at a time (None: the number of CPUs).
+        force: Ignore the cache.
+        cell_timeout: Seconds one cell may run (None: ``settings.cell_timeout``).
+        out: Builds folder (None: :func:`gba_report.paths.builds_dir`).
+    """
+
+    reports: tuple[str, ...] = field(
+        default=(),
+        metadata=_cli(nargs="*", metavar="REPORT", help="reports to build (default: all)"),
+    )
+    langs: tuple[str, ...] | None = field(
+        default=None,
+        metadata=_cli(
+            "--lang",
+            action="append",
+            metavar="LANG",
+            help="en, zh-Hant or all (default: all; repeat or comma-separate for several)",
+        ),
+    )
+    formats: tuple[str, ...] | None = field(
+        default=None,
+        metadata=_cli(
+            "--format",
+            action="append",
+            metavar="FMT",
+            help="html, pdf or a comma-separated list (default: html,pdf)",
+        ),
+    )
+    params: tuple[str, ...] = field(
+        default=(),
+        metadata=_cli(
+            "-p",
+            "--param",
+            action="append",
+            metavar="NAME=VALUE",
+            help="set a parameter (REPORT.NAME=VALUE for one report only); repeatable. "
+            "Lists: comma-separated; booleans: true/false/yes/no/1/0",
+        ),
+    )
+    params_file: Path | None = field(
+        default=None,
+        metadata=_cli(
+            "--params",
+            type=Path,
+            metavar="FILE.yml",
+            help="YAML file of parameters (NAME: VALUE, or REPORT: {NAME: VALUE}); -p wins",
+        ),
+    )
+    jobs: int | None = field(
+        default=None,
+        metadata=_cli(
+            "--jobs",
+            "-j",
+            type=positive_int,
+            metavar="N",
+            help="reports run in parallel (default: CPU count)",
+        ),
+    )
+    force: bool = field(
+        default=False,
+        metadata=_cli(
+            "--force", action="store_true", help="re-execute and re-export, ignoring the cache"
+        ),
+    )
+    cell_timeout: float | None = field(
+        default=None,
+        metadata=_cli(
+            "--cell-timeout",
+            type=positive_seconds,
+            metavar="S",
+            help="stop a report when one cell runs longer than S seconds (default: reports.yml)",
+        ),
+    )
+    out: Path | None = field(
+        default=None,
+        metadata=_cli(
+            "--out",
+            absolute=True,
+            type=Path,
+            metavar="DIR",
+            help="builds folder holding <run id>/ and latest "
+            "(default: report/build, or GBA_REPORT_BUILD_DIR)",
+        ),
+    )
+
+    def to_argv(self) -> list[str]:
+        """Return these options as ``gba-report build`` arguments (reports last).
+
+        Options left at their default are not written; ``--out`` is made absolute.
+        """
+        argv: list[str] = []
+        for spec in fields(self):
+            flags, value = spec.metadata["flags"], getattr(self, spec.name)
+            if not flags or value is None or value is False or value == ():
+                continue
+            if value is True:
+                argv.append(flags[0])
+                continue
+            for item in value if isinstance(value, tuple) else (value,):
+                argv += [flags[0], _argv_value(item, spec.metadata["absolute"])]
+        return argv + list(self.reports)
+
+
+def _argv_value(value: Any, absolute: bool) -> str:
+    if isinstance(value, Path):
+        return str(value.expanduser().absolute() if absolute else value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def add_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """Add every build option to a parser (or an argument group of one).
+
+    Args:
+        parser: The parser of ``gba-report build``, or a group of ``gba-report scheduled``.
+    """
+    for spec in fields(BuildOptions):
+        flags, kwargs = spec.metadata["flags"], dict(spec.metadata["argparse"])
+        if flags:
+            parser.add_argument(*flags, dest=spec.name, **kwargs)
+        else:
+            parser.add_argument(spec.name, **kwargs)
+
+
+def from_namespace(args: argparse.Namespace) -> BuildOptions:
+    """Return the build options parsed by a parser set up with :func:`add_arguments`.
+
+    Args:
+        args: The parsed command line.
+    """
+    values: dict[str, Any] = {}
+    for spec in fields(BuildOptions):
+        value = getattr(args, spec.name)
+        values[spec.name] = tuple(value) if isinstance(value, list) else value
+    if values["params"] is None:
+        values["params"] = ()
+    return BuildOptions(**values)

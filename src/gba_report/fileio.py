@@ -1,0 +1,71 @@
+"""Atomic file writes for the whole package: a reader sees the old file or the new, never half."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from pathlib import Path
+
+
+def _temp_beside(path: Path) -> Path:
+    # Same folder, so the final os.replace is a rename within one file system (atomic).
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(3)}.tmp")
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file renamed into place.
+
+    Args:
+        path: The file to (re)write; missing parent folders are created.
+        data: The complete new content.
+
+    Returns:
+        ``path``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_beside(path)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` to ``path`` atomically (see :func:`atomic_write_bytes`).
+
+    Args:
+        path: The file to (re)write.
+        text: The complete new content.
+        encoding: Text encoding.
+
+    Returns:
+        ``path``.
+    """
+    return atomic_write_bytes(path, text.encode(encoding))
+
+
+def atomic_copy(src: Path, dst: Path) -> Path:
+    """Copy ``src`` to ``dst`` atomically: ``dst`` is complete or untouched.
+
+    Args:
+        src: The file to copy.
+        dst: The destination file; missing parent folders are created.
+
+    Returns:
+        ``dst``.
+    """
+    dst = Path(dst)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_beside(dst)
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return dst
