@@ -32,8 +32,6 @@ PATH_EVENTS = frozenset({"open", "os.listdir", "os.scandir"})
 #: catalogue). Delete an entry when its file no longer trips the guard; add none.
 PENDING_MOVE = {
     "test_zh_sources.py": "DATA (issue 8) moves it to tests/data",
-    "test_narrative.py": "REPORTS (issue 9): source lines and sources section on real sidecars",
-    "test_plots.py": "REPORTS (issue 9): color_for reads data/regions.csv",
 }
 
 
