@@ -2,7 +2,6 @@
 
 import pandas as pd
 
-from gba_report.data import metadata
 from gba_report.present import narrative
 
 
@@ -47,19 +46,12 @@ def test_sources_section_lists_caveats_sources_and_freshness():
     assert "https://" in out.html
 
 
-def test_sources_section_warns_about_old_data():
-    # a negative age makes every dataset "too old", in both languages
-    en = narrative.sources_section(["targets"], "en", max_data_age_days=-1, show=False)
-    assert "gba-warning" in en.html and "newer figures may exist" in en.html
-    zh = narrative.sources_section(["targets"], "zh-Hant", max_data_age_days=-1, show=False)
-    assert "gba-warning" in zh.html and "或已有較新數字" in zh.html
+def test_sources_section_warns_about_an_overdue_release():
+    # on 1 Dec 2026 the GII 2026 edition is due (about September) but not in the data
+    import datetime as dt
 
-
-def test_max_data_age_comes_from_the_manifest():
-    import yaml
-
-    from gba_report import paths
-
-    manifest = yaml.safe_load(paths.manifest_file().read_text(encoding="utf-8"))
-    expected = manifest.get("settings", {}).get("max_data_age_days", 365)
-    assert metadata.configured_max_data_age_days() == expected
+    today = dt.date(2026, 12, 1)
+    en = narrative.sources_section(["gii_cluster_ranks"], "en", today=today, show=False)
+    assert "gba-warning" in en.html and "the 2026 edition was expected by" in en.html
+    zh = narrative.sources_section(["gii_cluster_ranks"], "zh-Hant", today=today, show=False)
+    assert "gba-warning" in zh.html and "2026年版預計已於" in zh.html

@@ -1050,12 +1050,8 @@ class Builder:
         return BuildResult(run_id=self.run_id, build_dir=final, manifest=manifest)
 
     def _freshness(self) -> None:
-        """Log one warning per dataset older than the configured age (same rule as the reports)."""
-        from gba_report.data import metadata
-
-        max_age = self.manifest.settings.get("max_data_age_days")
-        max_age = int(max_age) if max_age else metadata.DEFAULT_MAX_DATA_AGE_DAYS
-        for line in metadata.freshness_warnings(max_age):
+        """Log one warning per release expected to exist but missing from the data."""
+        for line in data.freshness_warnings():
             self.progress.warning(line)
 
 

@@ -16,9 +16,8 @@ build the way an operator wants it to run at 06:00 with nobody watching:
   ``GBA_REPORT_SCHEDULED_BUILD_CMD`` (for tests) replaces it with a shell command.
 * **Housekeeping** after the build: prune to the newest ``--keep`` builds (never the one
   ``latest`` points at, never a build in progress), rewrite ``report/build/index.html``.
-* **Freshness**: a WARNING per dataset whose ``date_accessed`` is older than
-  ``max_data_age_days`` (``settings`` in ``report/reports.yml``; ``--max-data-age-days``
-  overrides).
+* **Freshness**: a WARNING per release that the publishers' calendars say should exist but
+  that is not in the data (``gba_report.data.freshness``; ``--as-of`` sets the date).
 
 Exit codes (for monitoring) are the ``EXIT_*`` constants below.
 """
@@ -26,6 +25,7 @@ Exit codes (for monitoring) are the ``EXIT_*`` constants below.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import fcntl
 import logging
@@ -43,8 +43,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from gba_report import paths
-from gba_report.data import metadata
+from gba_report import data, paths
 from gba_report.engine import history
 
 #: The build was published (or, with ``--prune-only``, housekeeping done); all is well.
@@ -126,7 +125,7 @@ class ScheduledOptions:
         log_file: The rotating log file (None: ``report/build/logs/scheduled.log``).
         log_max_bytes: Size at which the log rotates.
         log_backups: Rotated log files kept.
-        max_data_age_days: Freshness threshold (None: from ``report/reports.yml``).
+        as_of: Date freshness is judged by (None: today).
         prune_only: Skip the build; only prune and rewrite the history page.
         quiet: Only warnings and errors on stderr (the log file still gets everything).
         builds_root: Builds folder, passed to the build as ``--out`` (None:
@@ -147,7 +146,7 @@ class ScheduledOptions:
     log_file: Path | None = None
     log_max_bytes: int = DEFAULT_LOG_MAX_BYTES
     log_backups: int = DEFAULT_LOG_BACKUPS
-    max_data_age_days: int | None = None
+    as_of: dt.date | None = None
     prune_only: bool = False
     quiet: bool = False
     builds_root: Path | None = None
@@ -325,27 +324,24 @@ def prune_builds(builds_root: Path, keep: int, logger: logging.Logger | None = N
     return removed
 
 
-def check_freshness(max_age_days: int, logger: logging.Logger) -> list[str]:
-    """Log a WARNING for each dataset older than ``max_age_days``; return the warnings.
+def check_freshness(logger: logging.Logger, today: dt.date | None = None) -> list[str]:
+    """Log a WARNING for each release expected to exist but missing from the data.
 
-    Uses ``gba_report.data.freshness_warnings`` (DATA). A failure of the check is itself logged
-    as a warning and never stops the build.
+    Uses ``gba_report.data.freshness_warnings`` (DATA: the publishers' release calendars); a
+    calendar that cannot be read is itself one of the warning lines.
 
     Args:
-        max_age_days: Maximum age in days of a dataset's ``date_accessed``.
         logger: Where to log.
-    """
-    try:
-        from gba_report import data
+        today: Date to judge by (default: today).
 
-        warnings = list(data.freshness_warnings(max_age_days))
-    except Exception as exc:
-        logger.warning("freshness: could not check dataset ages: %s", exc)
-        return []
+    Returns:
+        The warnings.
+    """
+    warnings = data.freshness_warnings(today=today)
     for line in warnings:
         logger.warning("freshness: %s", line)
     if not warnings:
-        logger.info("freshness: every dataset was accessed within %d days", max_age_days)
+        logger.info("freshness: no newer release is due that the data lacks")
     return warnings
 
 
@@ -540,10 +536,7 @@ def run_scheduled(options: ScheduledOptions) -> int:
 def _locked_run(options: ScheduledOptions, builds_root: Path, logger: logging.Logger) -> int:
     code = EXIT_OK
     if not options.prune_only:
-        max_age = options.max_data_age_days
-        if max_age is None:
-            max_age = metadata.configured_max_data_age_days()
-        check_freshness(max_age, logger)
+        check_freshness(logger, options.as_of)
 
         command = build_command(options)
         before = history.latest_target(builds_root)

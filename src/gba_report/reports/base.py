@@ -27,6 +27,7 @@ Helpers for subclasses:
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -218,13 +219,13 @@ class BaseReport:
         """Return the report title in the report language."""
         return self.t("title")
 
-    def sources(self, max_data_age_days: int | None = None) -> None:
+    def sources(self, today: dt.date | None = None) -> None:
         """Display the closing "Caveats and sources" section for ``self.datasets``."""
         self._keep(
             narrative.sources_section(
                 list(self.datasets),
                 self.lang,
-                max_data_age_days,
+                today,
                 show=self.show,
                 used_sources=self.cited or None,
             )

@@ -21,6 +21,7 @@ Every number in the text is computed from ``gii_*`` tables at run time.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
@@ -665,12 +666,12 @@ class ClusterRankingsReport(BaseReport):
         )
         return None
 
-    def sources(self, max_data_age_days: int | None = None) -> None:  # type: ignore[override]
+    def sources(self, today: dt.date | None = None) -> None:  # type: ignore[override]
         """Display the closing "Caveats and sources" section.
 
         Returns nothing, so a notebook cell does not display the section a second time.
         """
-        super().sources(max_data_age_days)
+        super().sources(today)
 
     # ------------------------------------------------------------------ summary hooks
     def summary_points(self) -> list[str]:

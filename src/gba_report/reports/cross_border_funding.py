@@ -622,12 +622,12 @@ class CrossBorderFundingReport(BaseReport):
         self.note(self.t("gerd_note"))
         return None
 
-    def sources(self, max_data_age_days: int | None = None) -> None:  # type: ignore[override]
+    def sources(self, today: dt.date | None = None) -> None:  # type: ignore[override]
         """Display the closing "Caveats and sources" section.
 
         Returns nothing, so a notebook cell does not display the section a second time.
         """
-        super().sources(max_data_age_days)
+        super().sources(today)
 
     # ------------------------------------------------------------------ summary hooks
     def summary_points(self) -> list[str]:

@@ -15,6 +15,7 @@ figure in the full report.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -25,7 +26,6 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from gba_report import data
-from gba_report.data import metadata
 from gba_report.present import i18n, narrative
 from gba_report.reports import get
 from gba_report.reports.base import BaseReport
@@ -350,34 +350,14 @@ class SummaryReport(BaseReport):
             )
         )
 
-    def sources(self, max_data_age_days: int | None = None) -> None:
+    def sources(self, today: dt.date | None = None) -> None:
         """Sources of the brief: one paragraph of publishers and a pointer to the full reports.
 
         Args:
-            max_data_age_days: Age (days) after which a dataset gets a freshness warning.
+            today: Date the publishers' release calendars are judged by (default: today).
         """
-        days = (
-            max_data_age_days
-            if max_data_age_days is not None
-            else metadata.configured_max_data_age_days()
-        )
-        stale = metadata.stale_datasets(days, list(self.datasets))
-        if stale:
-            fresh = " ".join(
-                self.c(
-                    "freshness_warning",
-                    title=self.c(f"dataset_title.{name}")
-                    if i18n.has(self.lang, f"common.dataset_title.{name}")
-                    else name,
-                    accessed=i18n.fmt_date(accessed, "day", self.lang)
-                    if accessed
-                    else self.c("date_unknown"),
-                    days=i18n.fmt_int(days, self.lang),
-                )
-                for name, accessed in stale
-            )
-        else:
-            fresh = self.c("freshness_ok", days=i18n.fmt_int(days, self.lang))
+        overdue = narrative.overdue_releases(list(self.datasets), self.lang, today)
+        fresh = " ".join(overdue) if overdue else self.c("freshness_none_due")
         sep = "; " if self.lang == "en" else "、"
         reports = sep.join(
             self.t("report_quoted", title=r.title()) for r in (self.rd, self.funding, self.clusters)
