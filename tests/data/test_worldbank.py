@@ -70,24 +70,31 @@ def test_api_error_message_is_raised() -> None:
 
 
 def test_unchanged_data_is_left_byte_for_byte(data_copy: Path) -> None:
-    before = (data_copy / "rd_intensity.csv").read_bytes()
+    before = (data_copy / "rd_intensity_worldbank.csv").read_bytes()
+    curated = {n: (data_copy / n).read_bytes() for n in ("rd_intensity.csv", "sources.csv")}
     result = worldbank.refresh(start=2021, end=2023, fetch=recorded, today=TODAY)
     assert result.changed == result.added == result.removed == []
     assert result.unchanged == 5  # HK 2021-2023, KOR 2021-2022
-    assert (data_copy / "rd_intensity.csv").read_bytes() == before
-    assert "date_accessed: '2027-01-15'" in (data_copy / "rd_intensity.meta.yml").read_text("utf-8")
-    sources = data.load_sources().set_index("source_id")
-    assert sources.loc["worldbank-wdi-gerd", "date_accessed"] == "2027-01-15"
-    assert sources.loc["nbs-communique-2024", "date_accessed"] == "2026-11-29"
+    assert (data_copy / "rd_intensity_worldbank.csv").read_bytes() == before
+    sidecar = data.load_metadata("rd_intensity_worldbank")
+    assert sidecar["date_accessed"] == "2027-01-15"
+    # the recorded answer says lastupdated 2025-07-01: the database version of the calendar
+    assert [c["vintage"] for c in sidecar["release_calendar"]] == ["2025-07"]
+    # one writer per dataset: the curated table and the catalogue are not touched
+    assert {n: (data_copy / n).read_bytes() for n in curated} == curated
 
 
 def test_changed_and_missing_rows_are_rewritten(data_copy: Path) -> None:
-    table = data_copy / "rd_intensity.csv"
-    _edit(table, "HK,2022,worldbank_wdi,,1.073,", "HK,2022,worldbank_wdi,,0.5,")
-    _edit(table, "HK,2023,worldbank_wdi,,1.103,False,False,worldbank-wdi-gerd,verified,\n", "")
-    others_before = [
-        ln for ln in table.read_text("utf-8").splitlines() if "worldbank_wdi" not in ln
-    ]
+    table = data_copy / "rd_intensity_worldbank.csv"
+    _edit(
+        table, "HK,2022,worldbank_wdi,latest,wdi,,1.073,", "HK,2022,worldbank_wdi,latest,wdi,,0.5,"
+    )
+    _edit(
+        table,
+        "HK,2023,worldbank_wdi,latest,wdi,,1.103,False,False,worldbank-wdi-gerd,verified,,\n",
+        "",
+    )
+    curated_before = (data_copy / "rd_intensity.csv").read_bytes()
     result = worldbank.refresh(start=2021, end=2023, fetch=recorded, today=TODAY)
     assert result.changed == [("HK", 2022, "0.5", "1.073")]
     assert result.added == [("HK", 2023, "1.103")]
@@ -100,31 +107,28 @@ def test_changed_and_missing_rows_are_rewritten(data_copy: Path) -> None:
     assert list(hk.index) == sorted(hk.index)  # the new row sits with its series
     # economies the answer does not cover (e.g. Macao, China) keep their rows
     assert len(rd[(rd.region_code == "MO") & (rd.series == "worldbank_wdi")]) == 23
-    others_after = [ln for ln in table.read_text("utf-8").splitlines() if "worldbank_wdi" not in ln]
-    assert others_after == others_before
+    assert (data_copy / "rd_intensity.csv").read_bytes() == curated_before
 
 
 def test_year_without_value_is_removed(data_copy: Path) -> None:
     # KOR 2023 is null in the answer: add a row for it first, then check it goes
-    table = data_copy / "rd_intensity.csv"
-    _edit(
-        table,
-        "KOR,2022,worldbank_wdi,,5.211,False,False,worldbank-wdi-gerd,verified,\n",
-        "KOR,2022,worldbank_wdi,,5.211,False,False,worldbank-wdi-gerd,verified,\n"
-        "KOR,2023,worldbank_wdi,,5.211,False,False,worldbank-wdi-gerd,verified,\n",
-    )
+    table = data_copy / "rd_intensity_worldbank.csv"
+    row = "KOR,2022,worldbank_wdi,latest,wdi,,5.211,False,False,worldbank-wdi-gerd,verified,,\n"
+    _edit(table, row, row + row.replace("2022", "2023"))
     result = worldbank.refresh(start=2021, end=2023, fetch=recorded, today=TODAY)
     assert result.removed == [("KOR", 2023, "5.211")]
     assert "KOR,2023,worldbank_wdi" not in table.read_text("utf-8")
 
 
 def test_dry_run_writes_nothing(data_copy: Path) -> None:
-    table = data_copy / "rd_intensity.csv"
-    _edit(table, "HK,2022,worldbank_wdi,,1.073,", "HK,2022,worldbank_wdi,,0.5,")
-    before = {p.name: p.read_bytes() for p in data_copy.iterdir()}
+    table = data_copy / "rd_intensity_worldbank.csv"
+    _edit(
+        table, "HK,2022,worldbank_wdi,latest,wdi,,1.073,", "HK,2022,worldbank_wdi,latest,wdi,,0.5,"
+    )
+    before = {p.name: p.read_bytes() for p in data_copy.iterdir() if p.is_file()}
     result = worldbank.refresh(start=2021, end=2023, fetch=recorded, dry_run=True, today=TODAY)
     assert result.changed == [("HK", 2022, "0.5", "1.073")] and not result.written
-    assert {p.name: p.read_bytes() for p in data_copy.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in data_copy.iterdir() if p.is_file()} == before
     assert "nothing written" in result.summary()
 
 
@@ -132,10 +136,10 @@ def test_offline_gives_a_clear_error(data_copy: Path) -> None:
     def offline(url):
         return worldbank.fetch_json("http://127.0.0.1:9/unreachable", timeout=2)
 
-    before = (data_copy / "rd_intensity.csv").read_bytes()
+    before = (data_copy / "rd_intensity_worldbank.csv").read_bytes()
     with pytest.raises(worldbank.WorldBankError, match="cannot reach the World Bank API"):
         worldbank.refresh(fetch=offline)
-    assert (data_copy / "rd_intensity.csv").read_bytes() == before
+    assert (data_copy / "rd_intensity_worldbank.csv").read_bytes() == before
 
 
 def test_script_reports_offline_without_traceback(data_copy: Path) -> None:

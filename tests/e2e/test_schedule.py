@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -362,26 +361,23 @@ def test_log_rotates(env):
 
 
 def test_custom_log_file_and_freshness_warning(env, tmp_path):
-    source = ROOT / "data" if (ROOT / "data" / "rd_intensity.meta.yml").is_file() else None
-    source = source or ROOT / "tests" / "fixtures" / "data_minimal"
     data = tmp_path / "data"
-    shutil.copytree(source, data)
-    meta = data / "rd_intensity.meta.yml"
-    text = meta.read_text("utf-8")
-    meta.write_text(re.sub(r"(?m)^date_accessed:.*$", "date_accessed: '2020-01-01'", text), "utf-8")
+    shutil.copytree(ROOT / "data", data)
     log_file = tmp_path / "elsewhere" / "run.log"
     code, _out, err = _run(
         env,
         "--log",
         str(log_file),
-        "--max-data-age-days",
-        "30",
+        "--as-of",
+        "2026-12-01",
         "--quiet",
         GBA_REPORT_DATA_DIR=str(data),
     )
     assert code == 0
     text = log_file.read_text("utf-8")
-    assert "WARNING freshness: rd_intensity: data accessed 2020-01-01" in text
+    # the publishers' calendars: NBS's 2025 R&D communique is due by 30 Sep 2026
+    assert "WARNING freshness: rd_intensity: a newer release is expected" in text
+    assert "for 2025, expected by 2026-09-30" in text
     # --quiet: only warnings and errors reach stderr (what cron would mail).
     assert "freshness: rd_intensity" in err
     assert "INFO" not in err

@@ -3,8 +3,8 @@ the output holds the key figures of the sources; zh-Hant has no English in headi
 labels or table headers.
 
 Expected values are typed from the sources (WIPO GII 2025 blog; Yicai via Reportify for
-Macao–Zhuhai's 98th place; the 2024 rank 100 worked back from "up two places"), not taken from
-the code.
+Macao–Zhuhai's 98th place; its 2024 rank 100 read in China Patent Agent (H.K.)'s list of
+first-time entrants), not taken from the code.
 """
 
 import pytest
@@ -64,16 +64,15 @@ def test_headline_first_place_2025_after_second_everywhere(reports):
     assert "「深圳—香港—廣州」集群於2025年排名第1位，此前2017至2024年各屆均排第2位" in zh
 
 
-def test_macao_zhuhai_98_in_2025_and_inferred_100_in_2024(reports):
+def test_macao_zhuhai_98_in_2025_and_100_in_2024(reports):
     en = " ".join(reports["en"].headings())
     zh = " ".join(reports["zh-Hant"].headings())
-    assert (
-        "Macao–Zhuhai entered the top 100 in 2024 (100th, inferred) and ranked 98th in 2025" in en
-    )
-    assert "第98位" in zh and "第100位，推算" in zh
+    assert "Macao–Zhuhai entered the top 100 in 2024 (100th) and ranked 98th in 2025" in en
+    assert "第98位" in zh and "（第100位）" in zh and "推算" not in zh
     figs = reports["en"].key_figures()
     assert figs["macao_zhuhai_rank_latest"]["value"] == 98
-    assert figs["macao_zhuhai_rank_first"]["value"] == 100
+    # the report records the first rank only while it is inferred; 100 is now read
+    assert "macao_zhuhai_rank_first" not in figs
 
 
 def test_2025_shares_and_vc_comparison(reports):
@@ -126,8 +125,8 @@ def test_other_parameters_narrow_window_and_top_n():
     heads = report.headings()
     # no GBA cluster highlighted: the focus is still SZ-HK-GZ (first GBA cluster with ranks)
     assert "Shenzhen–Hong Kong–Guangzhou ranked 2nd in every edition from 2018 to 2024" in heads
-    # the window ends in 2024: Macao–Zhuhai's only rank is the inferred 100th
-    assert "Macao–Zhuhai ranked 100th (inferred) in 2024" in heads
+    # the window ends in 2024: Macao–Zhuhai's only rank is the 100th (read, not inferred)
+    assert "Macao–Zhuhai ranked 100th in 2024" in heads
     assert any("tops the 2024 ranking" in h and "top 5" in h for h in heads)
     assert report.key_figures()["gba_cluster_rank_latest"]["value"] == 2
 

@@ -3,7 +3,8 @@ the output holds the key figures of the sources; zh-Hant has no English in headi
 labels or table headers.
 
 Expected values are typed from the sources: > RMB 300 m by June 2022 (Science and Technology
-Daily, 30 Jun 2022), > RMB 460 m (China News Service, 6 Nov, probably 2023), SCMP's
+Daily, 30 Jun 2022), > RMB 460 m (China News Service, 6 Nov, year inferred 2024), > RMB 750 m
+from all Mainland sources by 15 Apr 2023 (Eric Chan, Global Times), SCMP's
 RMB 38 m = HK$42.27 m (rate 42.27 / 38 = 1.1124), C&SD / HKSAR figures for Hong Kong GERD 2024
 (HK$35,772 m, higher education HK$20,054 m = 56.1 %).
 """
@@ -40,24 +41,26 @@ def reports():
 def test_cumulative_milestones_and_honest_growth(reports):
     en = reports["en"]
     assert (
-        "Cumulative cross-border disbursements passed over RMB 460 m by 6 November 2023 "
+        "Cumulative cross-border disbursements passed over RMB 460 m by 6 November 2024 "
         "(year inferred), up from over RMB 300 m in June 2022" in en.headings()
     )
     text = " ".join(en.texts())
-    # 30 Jun 2022 -> 6 Nov 2023 = 1.35 years; (460/300)^(1/1.35) - 1 = 37 %
-    assert "37% a year compounded" in text
+    # 30 Jun 2022 -> 6 Nov 2024 = 2.35 years; (460/300)^(1/2.35) - 1 = 19.9 %
+    assert "20% a year compounded" in text
     assert "approximation, not a bound" in text
     assert "at least RMB 460 m had been disbursed" in text
     # the year of the RMB 460 m briefing is inferred, so the rate's sensitivity to it is shown
-    # (6 Nov 2024 instead: (460/300)^(1/2.35) - 1 = 20 %)
+    # (6 Nov 2025 instead: (460/300)^(1/3.35) - 1 = 13.6 %)
     assert "The year of the second figure is inferred" in text
-    assert "about 20% a year" in text
+    assert "about 14% a year" in text
+    # the all-Mainland totals are another scope: shown, never joined to the Guangdong series
+    assert "over RMB 750 m† (15 April 2023) is a different measure" in text
     zh = " ".join(reports["zh-Hant"].headings())
     assert "超過4.6億元人民幣" in zh and "超過3億元人民幣" in zh
-    assert "2023年11月6日（年份屬推斷）" in zh
+    assert "2024年11月6日（年份屬推斷）" in zh
     figs = en.key_figures()
     assert figs["crossborder_cumulative_rmb_million_latest"]["value"] == 460
-    assert figs["crossborder_implied_growth_pct_per_year"]["value"] == pytest.approx(37.2, abs=0.1)
+    assert figs["crossborder_implied_growth_pct_per_year"]["value"] == pytest.approx(19.9, abs=0.1)
 
 
 def test_largest_single_grant_and_unverified_article_figures_flagged(reports):
@@ -91,7 +94,7 @@ def test_hkd_states_the_rate_used():
     text = " ".join(report.texts())
     # 460 x 42.27 / 38 = 511.69 -> HK$511.7 m (four significant figures)
     headings = " ".join(report.headings())
-    assert "passed over HK$511.7 m by 6 November 2023 (year inferred)" in headings
+    assert "passed over HK$511.7 m by 6 November 2024 (year inferred)" in headings
     assert "HK$1.1124 per RMB 1" in text
     assert "not an official exchange rate" in text
     assert report.key_figures()["hkd_per_rmb_used"]["value"] == pytest.approx(1.1124)
@@ -159,7 +162,7 @@ def test_notebook_runs_and_shows_key_figures(tmp_path, lang, params):
     figs = key_figures(nb)
     as_of = params.get("as_of", "2025-12-31")
     hkd = params.get("currency") == "HKD"
-    if as_of >= "2023-11-06":
+    if as_of >= "2024-11-06":
         assert figs["crossborder_cumulative_rmb_million_latest"]["value"] == 460
         expected = {
             ("en", False): "over RMB 460 m",
@@ -168,12 +171,14 @@ def test_notebook_runs_and_shows_key_figures(tmp_path, lang, params):
             ("zh-Hant", True): "超過5.117億港元",
         }
     else:
-        assert figs["crossborder_cumulative_rmb_million_latest"]["value"] == 300
+        # by mid-2023 the best-reported series is the all-Mainland one (> RMB 440 m by June
+        # 2021, > RMB 750 m by April 2023); 750 x 42.27 / 38 = 834.28 -> HK$834.3 m
+        assert figs["crossborder_cumulative_rmb_million_latest"]["value"] == 750
         expected = {
-            ("en", False): "over RMB 300 m",
-            ("zh-Hant", False): "超過3億元人民幣",
-            ("en", True): "over HK$333.7 m",
-            ("zh-Hant", True): "超過3.337億港元",
+            ("en", False): "over RMB 750 m",
+            ("zh-Hant", False): "超過7.5億元人民幣",
+            ("en", True): "over HK$834.3 m",
+            ("zh-Hant", True): "超過8.343億港元",
         }
     assert expected[(lang, hkd)] in text
     assert figs["hk_gerd_hkd_million_latest"]["value"] == 35772

@@ -4,6 +4,8 @@
 real source catalogue and metadata sidecars.)
 """
 
+import datetime as dt
+
 from gba_report.present import narrative
 
 
@@ -32,11 +34,13 @@ def test_sources_section_lists_caveats_sources_and_freshness():
     assert frame["source_id"].tolist() == listed
 
 
-def test_sources_section_warns_about_old_data():
-    # a negative age makes every dataset "too old", in both languages
-    en = narrative.sources_section(["targets"], "en", max_data_age_days=-1)
-    assert "gba-warning" in en.html and "newer figures may exist" in en.html
-    zh = narrative.sources_section(["targets"], "zh-Hant", max_data_age_days=-1)
-    assert "gba-warning" in zh.html and "或已有較新數字" in zh.html
-    fresh = narrative.sources_section(["targets"], "en", max_data_age_days=100_000)
-    assert "gba-warning" not in fresh.html
+def test_sources_section_warns_about_an_overdue_release():
+    # on 1 Dec 2026 the GII 2026 edition is due (about September) but not in the data
+    today = dt.date(2026, 12, 1)
+    en = narrative.sources_section(["gii_cluster_ranks"], "en", today=today)
+    assert "gba-warning" in en.html and "the 2026 edition was expected by" in en.html
+    zh = narrative.sources_section(["gii_cluster_ranks"], "zh-Hant", today=today)
+    assert "gba-warning" in zh.html and "2026年版預計已於" in zh.html
+    # on 1 Jun 2026 nothing is due yet: the 2026 edition is expected by 30 Sep 2026
+    early = narrative.sources_section(["gii_cluster_ranks"], "en", today=dt.date(2026, 6, 1))
+    assert "gba-warning" not in early.html

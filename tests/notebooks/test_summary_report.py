@@ -40,10 +40,11 @@ def test_one_chart_per_analysis(en):
 
 
 def test_claims_table_counts_and_status(en):
-    # article-figures.md: C4 corrected; C1, C2, C3, C5, C14, C15, C23 confirmed; 15 unverified
+    # article-figures.md: C4 corrected; C1, C2, C3, C5, C14, C15, C23 confirmed; since then
+    # (additions-2026-12) C8 (four '1+1+1' pairs, Aug 2025) and C18 (科技日报, Jul 2025) too
     assert (
-        "Of the article's 23 quantitative claims, 7 are confirmed by other sources, "
-        "1 needs correcting and 15 could not be verified" in en.headings()
+        "Of the article's 23 quantitative claims, 9 are confirmed by other sources, "
+        "1 needs correcting and 13 could not be verified" in en.headings()
     )
     claims = next(o for o in en.outputs if "gba-claims" in getattr(o, "html", ""))
     assert claims.html.count("<tr>") == 1 + 23
@@ -61,7 +62,7 @@ def test_key_figures_merge_the_three_reports_and_claim_counts(en):
     kf = en.key_figures()
     assert kf["focus_rd_intensity_pct_latest"]["value"] == pytest.approx(3.6)
     assert kf["claims_corrected"]["value"] == 1
-    assert kf["claims_confirmed"]["value"] == 7
+    assert kf["claims_confirmed"]["value"] == 9
 
 
 def test_zh_hant_headings_charts_and_tables_have_no_english(
@@ -102,7 +103,8 @@ def test_chart_source_lines_are_short_and_name_the_main_publisher_first(en, zh):
     lines = [o.html for o in en.outputs if "gba-chart-notes" in getattr(o, "html", "")]
     assert len(lines) == 4  # three charts + the claims table
     bump = next(h for h in lines if "GII edition" in h)
-    assert "Sources: WIPO;" in bump and "more (see Sources at the end)" in bump
+    assert "Sources: World Intellectual Property Organization (WIPO);" in bump
+    assert "more (see Sources at the end)" in bump
     for report in (en, zh):
         for out in report.outputs:
             if "gba-chart-notes" in getattr(out, "html", ""):

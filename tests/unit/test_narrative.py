@@ -4,7 +4,6 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from gba_report.data import metadata
 from gba_report.present import narrative, sections
 
 
@@ -48,15 +47,6 @@ def test_confidence_note_only_when_a_figure_is_not_verified():
     assert narrative.confidence_note(["verified", "verified"], "en") is None
     zh = narrative.confidence_note(["verified", "unverified"], "zh-Hant")
     assert "‡" in zh.html and "gba-note" in zh.html
-
-
-def test_max_data_age_comes_from_the_manifest(tmp_path, monkeypatch):
-    manifest = tmp_path / "reports.yml"
-    manifest.write_text("settings:\n  max_data_age_days: 30\nreports: {}\n", encoding="utf-8")
-    monkeypatch.setenv("GBA_REPORT_MANIFEST", str(manifest))
-    assert metadata.configured_max_data_age_days() == 30
-    manifest.write_text("settings: {}\nreports: {}\n", encoding="utf-8")
-    assert metadata.configured_max_data_age_days() == 365  # the documented default
 
 
 @pytest.fixture

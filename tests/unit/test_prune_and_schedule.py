@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from gba_report.data import metadata
 from gba_report.engine import history, schedule
 from gba_report.engine.options import BuildOptions
 from gba_report.engine.prune import prune_builds
@@ -147,18 +146,6 @@ def test_build_command_passes_options_through(monkeypatch):
     monkeypatch.setenv(schedule.BUILD_CMD_ENV, "echo stub")
     stub = schedule.build_command(schedule.ScheduledOptions(BuildOptions(langs=("en",))))
     assert stub == ["/bin/sh", "-c", "echo stub", "gba-report-build", "--lang", "en"]
-
-
-def test_max_data_age_days_comes_from_reports_yml(tmp_path):
-    manifest = tmp_path / "reports.yml"
-    manifest.write_text("settings:\n  max_data_age_days: 90\nreports: {}\n", encoding="utf-8")
-    assert metadata.configured_max_data_age_days(manifest) == 90
-    manifest.write_text("reports: {}\n", encoding="utf-8")
-    assert metadata.configured_max_data_age_days(manifest) == metadata.DEFAULT_MAX_DATA_AGE_DAYS
-    assert (
-        metadata.configured_max_data_age_days(tmp_path / "missing.yml")
-        == metadata.DEFAULT_MAX_DATA_AGE_DAYS
-    )
 
 
 def test_lock_is_exclusive_and_names_its_holder(tmp_path):

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
-from gba_report.data import metadata
 from gba_report.engine import exitcodes, options, schedule
 
 HELP = "unattended build for cron/systemd: lock, log, prune, history"
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
 def _non_negative(text: str) -> float:
@@ -57,12 +64,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="stop the build after this long and exit 1 (default 0: no limit)",
     )
     run.add_argument(
-        "--max-data-age-days",
-        type=options.positive_int,
-        metavar="DAYS",
-        help="warn about datasets accessed longer ago "
-        "(default: settings.max_data_age_days in report/reports.yml, else "
-        f"{metadata.DEFAULT_MAX_DATA_AGE_DAYS})",
+        "--as-of",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="judge data freshness (publishers' release calendars) as of this date "
+        "(default: today)",
     )
     run.add_argument(
         "--prune-only", action="store_true", help="do not build; only prune and rewrite history"
@@ -111,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
         log_file=args.log,
         log_max_bytes=args.log_max_bytes,
         log_backups=max(args.log_backups, 0),
-        max_data_age_days=args.max_data_age_days,
+        as_of=args.as_of,
         prune_only=args.prune_only,
         quiet=args.quiet,
     )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
 from gba_report import paths
-from gba_report.data import metadata, read_table
+from gba_report.data import freshness, metadata, provenance, read_table
 from gba_report.data.errors import DataError, display_path
 from gba_report.data.schemas import DATASET_ORDER, TABLES
 
@@ -23,10 +24,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="folder of the curated data (default: data/ or $GBA_REPORT_DATA_DIR)",
     )
     parser.add_argument(
-        "--max-age-days",
-        type=int,
+        "--freshness",
+        action="store_true",
+        help="also list releases expected by the publishers' calendars but missing from the "
+        "data (a warning, no failure)",
+    )
+    parser.add_argument(
+        "--as-of",
+        type=dt.date.fromisoformat,
         default=None,
-        help="also warn about datasets whose date_accessed is older than this (no failure)",
+        metavar="YYYY-MM-DD",
+        help="date --freshness judges by (default: today)",
     )
 
 
@@ -77,6 +85,12 @@ def validate_dir(data_dir: Path) -> tuple[list[str], list[DataError]]:
             )
         if frame is not None and "source_id" in frame.columns and name != "sources":
             table_errors.extend(_check_source_ids(data_dir, name, frame, codes.get("sources")))
+            if "sources" in frames:  # the confidence rule of gba_report.data.provenance
+                table_errors.extend(
+                    provenance.check_confidence(
+                        name, frame, frames["sources"], data_dir / f"{name}.csv"
+                    )
+                )
         if table_errors:
             errors.extend(table_errors)
             continue
@@ -142,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
     """Validate the data folder; print one line per dataset or every problem.
 
     Args:
-        args: Parsed options (``data_dir``, ``max_age_days``).
+        args: Parsed options (``data_dir``, ``freshness``, ``as_of``).
 
     Returns:
         0 when every dataset and sidecar passes, 1 otherwise.
@@ -162,8 +176,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     for line in ok_lines:
         print(line)
-    if args.max_age_days is not None:
-        for warning in metadata.freshness_warnings(args.max_age_days, data_dir=data_dir):
+    if args.freshness:
+        for warning in freshness.freshness_warnings(today=args.as_of, data_dir=data_dir):
             print(f"warning: {warning}")
     if errors:
         print(f"\n{len(errors)} problem(s) found:", file=sys.stderr)

@@ -1,7 +1,8 @@
-"""Metadata sidecars (``data/<name>.meta.yml``), the source catalogue and data freshness."""
+"""Metadata sidecars (``data/<name>.meta.yml``) and the codebook generated from them."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 from pathlib import Path
@@ -11,7 +12,7 @@ import yaml
 
 from gba_report import paths
 from gba_report.data.errors import DataError, raise_if_any
-from gba_report.data.schemas import COLUMN_TYPES, TABLES
+from gba_report.data.schemas import COLUMN_TYPES, DATASET_ORDER, TABLES
 
 #: Keys every sidecar must have.
 REQUIRED_KEYS = (
@@ -25,6 +26,8 @@ REQUIRED_KEYS = (
     # the zh-Hant reports show these (narrative.sources_section)
     "title_zh_hant",
     "licence_zh_hant",
+    # the publishers' release calendars (gba_report.data.freshness)
+    "release_calendar",
 )
 #: Keys every column entry must have.
 COLUMN_KEYS = ("description", "unit", "type")
@@ -222,90 +225,8 @@ def _csv_header(path: Path) -> list[str] | None:
             first = handle.readline()
     except (OSError, UnicodeDecodeError):
         return None
-    import csv
-
     row = next(csv.reader([first]), None)
     return [c.strip() for c in row] if row else None
-
-
-#: Age (days) after which a dataset's figures count as stale, unless report/reports.yml says
-#: otherwise (``settings.max_data_age_days``). The build log, the scheduled run and the
-#: reports' sources sections all use this one rule.
-DEFAULT_MAX_DATA_AGE_DAYS = 365
-
-
-def configured_max_data_age_days(manifest_file: Path | None = None) -> int:
-    """Return ``settings.max_data_age_days`` from the report manifest, else the default.
-
-    Args:
-        manifest_file: The report manifest (default :func:`gba_report.paths.manifest_file`).
-    """
-    path = manifest_file or paths.manifest_file()
-    try:
-        manifest = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        value = (manifest.get("settings") or {}).get("max_data_age_days")
-        return int(value) if value is not None else DEFAULT_MAX_DATA_AGE_DAYS
-    except (OSError, yaml.YAMLError, AttributeError, TypeError, ValueError):
-        return DEFAULT_MAX_DATA_AGE_DAYS
-
-
-def stale_datasets(
-    max_age_days: int,
-    names: list[str] | None = None,
-    today: dt.date | None = None,
-    data_dir: Path | None = None,
-) -> list[tuple[str, str | None]]:
-    """Return ``(name, date_accessed)`` of the datasets compiled more than ``max_age_days`` ago.
-
-    A dataset whose sidecar cannot be read or has no valid ``date_accessed`` counts as stale,
-    with ``None`` as its date.
-
-    Args:
-        max_age_days: Oldest acceptable ``date_accessed``, in days.
-        names: Datasets to check (default: every dataset present).
-        today: Reference date (default: today, UTC).
-        data_dir: Folder of the data.
-    """
-    from gba_report.data.schemas import DATASET_ORDER
-
-    data_dir = data_dir or paths.data_dir()
-    today = today or dt.datetime.now(dt.UTC).date()
-    stale: list[tuple[str, str | None]] = []
-    for name in names if names is not None else DATASET_ORDER:
-        if not (data_dir / f"{name}.csv").exists():
-            continue
-        try:
-            accessed = _parse_date(read_sidecar(name, data_dir).get("date_accessed"))
-        except DataError:
-            accessed = None
-        if accessed is None or (today - accessed).days > max_age_days:
-            stale.append((name, accessed.isoformat() if accessed else None))
-    return stale
-
-
-def freshness_warnings(
-    max_age_days: int, today: dt.date | None = None, data_dir: Path | None = None
-) -> list[str]:
-    """List the datasets whose figures were compiled more than ``max_age_days`` ago.
-
-    Args:
-        max_age_days: Oldest acceptable ``date_accessed``, in days.
-        today: Reference date (default: today, UTC).
-        data_dir: Folder of the data.
-
-    Returns:
-        One line per stale (or undated) dataset, e.g.
-        ``rd_intensity: data accessed 2026-11-29, 400 days ago (limit 365)``.
-    """
-    today = today or dt.datetime.now(dt.UTC).date()
-    lines = []
-    for name, accessed in stale_datasets(max_age_days, today=today, data_dir=data_dir):
-        if accessed is None:
-            lines.append(f"{name}: sidecar has no readable, valid date_accessed")
-        else:
-            age = (today - dt.date.fromisoformat(accessed)).days
-            lines.append(f"{name}: data accessed {accessed}, {age} days ago (limit {max_age_days})")
-    return lines
 
 
 def codebook_markdown(data_dir: Path | None = None) -> str:
@@ -317,10 +238,6 @@ def codebook_markdown(data_dir: Path | None = None) -> str:
     Returns:
         Markdown text; ``data/CODEBOOK.md`` holds it (``scripts/write_codebook.py`` rewrites it).
     """
-    import csv
-
-    from gba_report.data.schemas import DATASET_ORDER
-
     data_dir = data_dir or paths.data_dir()
     catalogue: dict[str, dict[str, str]] = {}
     if (data_dir / "sources.csv").is_file():
@@ -350,6 +267,15 @@ def codebook_markdown(data_dir: Path | None = None) -> str:
             out += [f"{meta['title_zh_hant']}", ""]
         out += [str(meta.get("description", "")).strip(), ""]
         out += [f"File: `data/{name}.csv`. Licence: {str(meta.get('licence', '')).strip()}", ""]
+        calendar = meta.get("release_calendar") or []
+        if calendar:
+            out += ["Release calendar:", ""]
+            for entry in calendar:
+                out.append(
+                    f"- {_cell(entry.get('publisher', ''))}: {_cell(entry.get('publication', ''))} "
+                    f"({entry.get('kind', '')}; {_cell(entry.get('typical', ''))})"
+                )
+            out.append("")
         out += ["| Column | Type | Unit | Description |", "|---|---|---|---|"]
         for col, entry in (meta.get("columns") or {}).items():
             entry = entry or {}
@@ -362,12 +288,22 @@ def codebook_markdown(data_dir: Path | None = None) -> str:
             out += ["", "Caveats:", ""] + [f"- {_cell(c)}" for c in caveats]
         sources = meta.get("sources") or []
         if sources:
-            out += ["", f"Sources ({len(sources)}):", ""]
+            out += ["", f"Sources ({len(sources)}; origin, then where the project read it):", ""]
             for sid in sources:
                 row = catalogue.get(str(sid), {})
                 title = _cell(f"{row.get('publisher', '')}: {row.get('title', '')}".strip(": "))
-                url = row.get("url", "")
-                out.append(f"- `{sid}` {title}" + (f" <{url}>" if url else ""))
+                url = row.get("origin_url", "")
+                when = row.get("date_published", "")
+                line = f"- `{sid}` {title}" + (f", {when}" if when else "")
+                line += f" <{url}>" if url else ""
+                kind = row.get("retrieval_kind", "")
+                where = _cell(row.get("retrieval_location", ""))
+                if kind or where:
+                    line += f". Read: {kind}, {where}"
+                    if row.get("retrieval_sha256"):
+                        line += f" (sha256 {row['retrieval_sha256']})"
+                    line += f", {row.get('date_accessed', '')}"
+                out.append(line)
     return "\n".join(out) + "\n"
 
 

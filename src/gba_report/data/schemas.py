@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import pandas as pd
 import pandera.pandas as pa
 
 #: Column types as written in the sidecars (``columns: {name: {type: ...}}``).
@@ -29,6 +28,21 @@ PANDAS_DTYPES = {
 }
 
 CONFIDENCE = ("verified", "secondary", "unverified")
+#: Why a row is unverified although its source would allow more (:mod:`~.provenance`).
+UNCERTAINTY = ("approximate", "conflicting", "inferred")
+#: How the project read a source (the retrieval); the confidence rule starts from it.
+RETRIEVAL_KINDS = (
+    "official_page",
+    "official_data",
+    "verbatim_copy",
+    "mirror",
+    "news",
+    "third_party",
+    "article",
+)
+#: Vintage of a figure: as first published, revised later, provisional (preliminary), an
+#: estimate, or the latest value of a producer's table or database (its version in the sidecar).
+VINTAGES = ("first_release", "revised", "provisional", "estimate", "latest")
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 SOURCE_IDS = r"^[^;\s]+(\s*;\s*[^;\s]+)*$"
@@ -84,18 +98,72 @@ def _provenance(with_confidence: bool = True, optional: bool = False) -> tuple[C
     cols = [Col("source_id", required=True, pattern=SOURCE_IDS, optional=optional)]
     if with_confidence:
         cols.append(Col("confidence", required=True, allowed=CONFIDENCE, optional=optional))
+        cols.append(Col("uncertainty", allowed=UNCERTAINTY, optional=True))
     return tuple(cols)
 
 
 REGION_TYPES = ("country", "province", "sar", "city", "city_group", "economy", "aggregate")
 RD_SERIES = (
     "nbs_first_release",
+    "nbs_revised",
+    "nbs_preliminary",
     "provincial_release",
+    "provincial_estimate",
     "city_release",
     "worldbank_wdi",
     "csd",
+    "oecd_msti",
     "oecd_msti_rounded",
+    "eurostat",
     "national_release",
+    "national_fy",
+)
+#: Comparable bases of R&D intensities: figures are compared (changes, ranks) only within one.
+RD_BASES = (
+    "cn_gdp_pre_census5",
+    "cn_gdp_census5",
+    "wdi",
+    "csd_pre2018",
+    "csd_2018",
+    "oecd_msti",
+    "eurostat",
+    "national",
+    "national_fy",
+)
+
+#: Whose money a cross-border milestone counts: amounts of different scopes are never added.
+FUNDING_SCOPES = (
+    "central",
+    "all_mainland",
+    "guangdong",
+    "guangzhou",
+    "shenzhen",
+    "other_gba_cities",
+    "several",
+)
+#: What the evidence on an article claim shows (``status`` is the three-level summary of it).
+CLAIM_VERDICTS = (
+    "confirmed",
+    "corrected",
+    "partly_confirmed",
+    "lower_figure_found",
+    "conflicting_figure",
+    "different_scope",
+    "not_found",
+)
+
+RD_COLUMNS = (
+    Col("region_code", required=True, ref="regions"),
+    Col("year", "integer", required=True, min=1990, max=2030),
+    Col("series", required=True, allowed=RD_SERIES),
+    Col("vintage", required=True, allowed=VINTAGES),
+    Col("basis", required=True, allowed=RD_BASES),
+    Col("rd_expenditure_rmb_100m", "number", min=0, max=1_000_000),
+    Col("rd_intensity_pct_gdp", "number", min=0, max=10),
+    Col("is_series_break", "boolean", required=True),
+    Col("is_derived", "boolean", required=True),
+    *_provenance(),
+    Col("note"),
 )
 
 TABLES: dict[str, Table] = {
@@ -103,13 +171,19 @@ TABLES: dict[str, Table] = {
         "sources",
         (
             Col("source_id", required=True, pattern=r"^[^;\s]+$"),
+            # origin: who published the figure, shown to readers
             Col("publisher", required=True),
             Col("title", required=True),
-            Col("url"),
+            Col("origin_url", pattern=r"^https?://"),
+            Col("date_published", "date", pattern=PARTIAL_DATE),
+            # retrieval: where the project read it (data package and codebook only)
+            Col("retrieval_kind", required=True, allowed=RETRIEVAL_KINDS),
+            Col("retrieval_location", required=True),
+            Col("retrieval_sha256", pattern=r"^[0-9a-f]{64}$"),
             Col("date_accessed", "date", required=True, pattern=ISO_DATE),
             Col("licence_note"),
             Col("note"),
-            # zh-Hant renderings shown by the zh-Hant reports (scripts/sources_zh_hant.py)
+            # zh-Hant renderings shown by the zh-Hant reports
             Col("publisher_zh_hant", required=True),
             Col("title_zh_hant", required=True),
             Col("licence_note_zh_hant"),
@@ -132,18 +206,15 @@ TABLES: dict[str, Table] = {
     ),
     "rd_intensity": Table(
         "rd_intensity",
-        (
-            Col("region_code", required=True, ref="regions"),
-            Col("year", "integer", required=True, min=1990, max=2030),
-            Col("series", required=True, allowed=RD_SERIES),
-            Col("rd_expenditure_rmb_100m", "number", min=0, max=1_000_000),
-            Col("rd_intensity_pct_gdp", "number", min=0, max=10),
-            Col("is_series_break", "boolean", required=True),
-            Col("is_derived", "boolean", required=True),
-            *_provenance(),
-            Col("note"),
-        ),
-        keys=(("region_code", "year", "series"),),
+        RD_COLUMNS,
+        keys=(("region_code", "year", "series", "vintage"),),
+        period_column="year",
+    ),
+    # One writer per dataset: the World Bank refresh writes this table, the build never does.
+    "rd_intensity_worldbank": Table(
+        "rd_intensity_worldbank",
+        RD_COLUMNS,
+        keys=(("region_code", "year", "series", "vintage"),),
         period_column="year",
     ),
     "hk_gerd_by_sector": Table(
@@ -176,6 +247,7 @@ TABLES: dict[str, Table] = {
                 required=True,
                 allowed=("policy", "single_grant", "first_batch", "cumulative", "facility_opening"),
             ),
+            Col("scope", required=True, allowed=FUNDING_SCOPES),
             Col("payer"),
             Col("recipient"),
             Col("amount", "number", min=0),
@@ -296,10 +368,12 @@ TABLES: dict[str, Table] = {
             Col("claim_en", required=True),
             Col("claimed_value", required=True),
             Col("status", required=True, allowed=("confirmed", "corrected", "unverified")),
+            Col("verdict", required=True, allowed=CLAIM_VERDICTS),
             Col("finding_en", required=True),
             Col("finding_zh_hant", required=True),
             Col("source_id", required=True, pattern=SOURCE_IDS),
             Col("confidence", required=True, allowed=CONFIDENCE, optional=True),
+            Col("uncertainty", allowed=UNCERTAINTY, optional=True),
             Col("note"),
         ),
         keys=(("claim_id",),),
@@ -327,6 +401,7 @@ TABLES: dict[str, Table] = {
         "exchange_rates",
         (
             Col("rate_id", required=True),
+            Col("year", "integer", required=True, min=1990, max=2030),
             Col("date", required=True, pattern=PARTIAL_DATE),
             Col("base_currency", required=True, pattern=r"^[A-Z]{3}$"),
             Col("quote_currency", required=True, pattern=r"^[A-Z]{3}$"),
@@ -339,6 +414,27 @@ TABLES: dict[str, Table] = {
         keys=(("rate_id",),),
         period_column="date",
     ),
+    "fx_year_end": Table(
+        "fx_year_end",
+        (
+            Col("rate_id", required=True, pattern=r"^[a-z0-9_]+$"),
+            Col("year", "integer", required=True, min=1990, max=2030),
+            Col("date", "date", required=True, pattern=ISO_DATE),
+            Col(
+                "rate_type",
+                required=True,
+                allowed=("hkma_closing", "pboc_central_parity"),
+            ),
+            Col("base_currency", required=True, allowed=("RMB", "HKD")),
+            Col("base_amount", "number", required=True, min=0),
+            Col("quote_currency", required=True, allowed=("RMB", "HKD")),
+            Col("quote_amount", "number", required=True, min=0),
+            *_provenance(),
+            Col("note"),
+        ),
+        keys=(("rate_id",), ("year", "rate_type")),
+        period_column="year",
+    ),
 }
 
 #: Order in which tables are loaded/validated: code lists first.
@@ -347,6 +443,7 @@ DATASET_ORDER = (
     "regions",
     "clusters",
     "rd_intensity",
+    "rd_intensity_worldbank",
     "hk_gerd_by_sector",
     "crossborder_funding",
     "shared_facilities",
@@ -357,6 +454,7 @@ DATASET_ORDER = (
     "article_claims",
     "targets",
     "exchange_rates",
+    "fx_year_end",
 )
 
 
@@ -451,9 +549,3 @@ def build_schema(
         index[(None, number)] = (None, "unique:" + ",".join(key))
     schema = pa.DataFrameSchema(pa_columns, checks=frame_checks, strict=False, coerce=False)
     return schema, index
-
-
-def empty_frame(name: str) -> pd.DataFrame:
-    """Return an empty frame with the columns and dtypes of table ``name``."""
-    table = TABLES[name]
-    return pd.DataFrame({c.name: pd.Series([], dtype=PANDAS_DTYPES[c.type]) for c in table.columns})

@@ -28,6 +28,7 @@ from gba_report.data.schemas import (
     DATASET_ORDER,
     PANDAS_DTYPES,
     TABLES,
+    VINTAGES,
     Col,
     build_schema,
     describe_check,
@@ -37,7 +38,6 @@ __all__ = [
     "data_files",
     "data_version",
     "dataset_names",
-    "freshness_warnings",
     "load",
     "load_article_claims",
     "load_clusters",
@@ -54,6 +54,8 @@ __all__ = [
     "load_sources",
     "load_targets",
     "load_exchange_rates",
+    "load_fx_year_end",
+    "load_rd_intensity_worldbank",
     "read_table",
 ]
 
@@ -114,18 +116,6 @@ def load_metadata(name: str) -> dict[str, Any]:
     if name not in TABLES:
         raise KeyError(f"unknown dataset {name!r}; known: {', '.join(dataset_names())}")
     return metadata.load_metadata(name, paths.data_dir())
-
-
-def freshness_warnings(max_age_days: int) -> list[str]:
-    """One line per dataset whose ``date_accessed`` is older than ``max_age_days`` days.
-
-    Args:
-        max_age_days: Oldest acceptable age of the compiled figures.
-
-    Returns:
-        Warning lines (empty when every dataset is fresh enough).
-    """
-    return metadata.freshness_warnings(max_age_days, data_dir=paths.data_dir())
 
 
 # --------------------------------------------------------------------------- CSV parsing
@@ -487,8 +477,28 @@ def load_regions() -> pd.DataFrame:
 
 
 def load_rd_intensity() -> pd.DataFrame:
-    """R&D expenditure (RMB 100 m) and intensity (% of GDP) by region, year and series."""
-    return load("rd_intensity")
+    """R&D expenditure (RMB 100 m) and intensity (% of GDP) by region, year, series and vintage.
+
+    The curated table and the World Bank table (``rd_intensity_worldbank``, written only by the
+    World Bank refresh) together, sorted by region, series and year. Compare values only within
+    one ``basis``; ``vintage`` says first release, revised, provisional, estimate or latest.
+    """
+    frames = [load("rd_intensity")]
+    if (paths.data_dir() / "rd_intensity_worldbank.csv").is_file():
+        frames.append(load("rd_intensity_worldbank"))
+    frame = pd.concat(frames, ignore_index=True)
+    order = frame["vintage"].map({v: i for i, v in enumerate(VINTAGES)})
+    return (
+        frame.assign(_order=order)
+        .sort_values(["region_code", "series", "year", "_order"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+
+
+def load_rd_intensity_worldbank() -> pd.DataFrame:
+    """World Bank WDI R&D intensity rows only (also part of :func:`load_rd_intensity`)."""
+    return load("rd_intensity_worldbank")
 
 
 def load_hk_gerd_by_sector() -> pd.DataFrame:
@@ -544,3 +554,8 @@ def load_targets() -> pd.DataFrame:
 def load_exchange_rates() -> pd.DataFrame:
     """Currency pairs stated by sources (not official rates), for converting quoted amounts."""
     return load("exchange_rates")
+
+
+def load_fx_year_end() -> pd.DataFrame:
+    """Official year-end RMB-HKD rates (HKMA closing, PBoC central parity), one row per year."""
+    return load("fx_year_end")

@@ -1,9 +1,12 @@
-"""Refresh the World Bank series of ``data/rd_intensity.csv`` from the World Bank API (v2).
+"""Refresh ``data/rd_intensity_worldbank.csv`` from the World Bank API (v2).
 
 Indicator GB.XPD.RSDV.GD.ZS, "Research and development expenditure (% of GDP)" (data from the
-UNESCO Institute for Statistics). Only rows with ``series == "worldbank_wdi"`` for the economies
-already in the table, and for years in the requested range, are replaced; every other row is kept
-byte for byte. The fetch function is injectable, so tests run on a recorded response offline.
+UNESCO Institute for Statistics). One writer per dataset: this refresh owns the World Bank table
+and nothing else (``scripts/build_datasets.py`` never writes it, and this never writes the
+curated ``rd_intensity.csv`` or the source catalogue). Rows for the economies already in the
+table and for years in the requested range are replaced; every other row is kept byte for byte.
+The sidecar's ``date_accessed`` and the calendar's database ``vintage`` (the API's
+``lastupdated``) are updated. The fetch function is injectable, so tests run offline.
 """
 
 from __future__ import annotations
@@ -23,12 +26,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from gba_report import paths
-from gba_report.data import read_table
-from gba_report.data.errors import DataError
+from gba_report.data import curation
+from gba_report.data.metadata import read_sidecar
+from gba_report.data.schemas import TABLES
+from gba_report.data.tables import read_table
 
 INDICATOR = "GB.XPD.RSDV.GD.ZS"
 SERIES = "worldbank_wdi"
+#: The table this refresh owns.
+TABLE = "rd_intensity_worldbank"
 SOURCE_ID = "worldbank-wdi-gerd"
 API = "https://api.worldbank.org/v2/country/{codes}/indicator/{indicator}"
 #: Region codes of this project that differ from the World Bank's ISO3 codes.
@@ -67,7 +76,7 @@ class RefreshResult:
         lines += [f"  added   {r} {y}: {v}" for r, y, v in self.added]
         lines += [f"  removed {r} {y}: {v} (no value in the API)" for r, y, v in self.removed]
         lines.append(
-            "  data/rd_intensity.csv and its sidecar rewritten"
+            "  data/rd_intensity_worldbank.csv and its sidecar rewritten"
             if self.written
             else "  nothing written"
         )
@@ -186,7 +195,7 @@ def refresh(
     dry_run: bool = False,
     today: dt.date | None = None,
 ) -> RefreshResult:
-    """Replace the World Bank rows of rd_intensity.csv with the API's current values.
+    """Replace the rows of rd_intensity_worldbank.csv with the API's current values.
 
     Args:
         data_dir: Folder of the data (default: :func:`gba_report.paths.data_dir`).
@@ -205,8 +214,8 @@ def refresh(
     """
     data_dir = data_dir or paths.data_dir()
     today = today or dt.datetime.now(dt.UTC).date()
-    table_path = data_dir / "rd_intensity.csv"
-    read_table("rd_intensity", data_dir)  # refuse to refresh a table that is already broken
+    table_path = data_dir / f"{TABLE}.csv"
+    read_table(TABLE, data_dir)  # refuse to refresh a table that is already broken
     text = table_path.read_text(encoding="utf-8")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = list(reader.fieldnames or [])
@@ -267,6 +276,8 @@ def refresh(
                 "region_code": key[0],
                 "year": str(key[1]),
                 "series": SERIES,
+                "vintage": "latest",
+                "basis": "wdi",
                 "rd_intensity_pct_gdp": fresh[key],
                 "is_series_break": "False",
                 "is_derived": "False",
@@ -283,8 +294,7 @@ def refresh(
     writer.writeheader()
     writer.writerows(out_rows)
     _write_checked(data_dir, buffer.getvalue())
-    _set_date_accessed(data_dir / "rd_intensity.meta.yml", today)
-    _set_source_date(data_dir / "sources.csv", today)
+    write_sidecar(data_dir, date_accessed=today, last_updated=last_updated)
     codebook = data_dir / "CODEBOOK.md"
     if codebook.is_file():  # the codebook shows date_accessed: keep it in step
         from gba_report.data.metadata import codebook_markdown
@@ -322,45 +332,45 @@ def _write_checked(data_dir: Path, text: str) -> None:
         scratch_dir = Path(scratch)
         for name in ("regions.csv",):
             shutil.copy2(data_dir / name, scratch_dir / name)
-        (scratch_dir / "rd_intensity.csv").write_text(text, encoding="utf-8")
-        read_table("rd_intensity", scratch_dir)
-    target = data_dir / "rd_intensity.csv"
+        (scratch_dir / f"{TABLE}.csv").write_text(text, encoding="utf-8")
+        read_table(TABLE, scratch_dir)
+    target = data_dir / f"{TABLE}.csv"
     tmp = target.with_suffix(".csv.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, target)
 
 
-def _set_date_accessed(sidecar: Path, today: dt.date) -> None:
-    """Set ``date_accessed`` in the sidecar, keeping the rest of the file as written."""
-    text = sidecar.read_text(encoding="utf-8")
-    new, count = re.subn(
-        r"(?m)^date_accessed:.*$", f"date_accessed: '{today.isoformat()}'", text, count=1
+def write_sidecar(
+    data_dir: Path | None = None,
+    *,
+    date_accessed: dt.date | None = None,
+    last_updated: str | None = None,
+) -> None:
+    """Write the World Bank table's sidecar from its prose (``data/curation/sidecars``).
+
+    The refresh date (``date_accessed``) and the database version (the calendar's ``vintage``,
+    YYYY-MM of the API's ``lastupdated``) are kept from the current sidecar unless given.
+
+    Args:
+        data_dir: Folder of the data (default: :func:`gba_report.paths.data_dir`).
+        date_accessed: Date of the refresh.
+        last_updated: The API's ``lastupdated`` (``YYYY-MM-DD``).
+    """
+    data_dir = data_dir or paths.data_dir()
+    current = read_sidecar(TABLE, data_dir) if (data_dir / f"{TABLE}.meta.yml").is_file() else {}
+    rows = curation.read_csv(data_dir / f"{TABLE}.csv")
+    columns = list(rows[0]) if rows else TABLES[TABLE].column_names
+    meta = curation.write_sidecar(data_dir, TABLE, rows, columns, curation.curation_dir(data_dir))
+    accessed = date_accessed.isoformat() if date_accessed else current.get("date_accessed")
+    match = re.match(r"^(\d{4})-(\d{2})", str(last_updated or ""))
+    old_vintage = next(
+        (c.get("vintage") for c in current.get("release_calendar") or [] if "vintage" in c), None
     )
-    if count != 1:
-        raise DataError(
-            sidecar,
-            column="date_accessed",
-            rule="sidecar-key",
-            detail="required key 'date_accessed' is missing",
-        )
-    sidecar.write_text(new, encoding="utf-8")
-
-
-def _set_source_date(catalogue: Path, today: dt.date) -> None:
-    """Set the World Bank source's ``date_accessed`` in the catalogue (other rows untouched)."""
-    if not catalogue.is_file():
-        return
-    text = catalogue.read_text(encoding="utf-8")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = list(reader.fieldnames or [])
-    rows = list(reader)
-    if not any(r["source_id"] == SOURCE_ID for r in rows):
-        return
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        if row["source_id"] == SOURCE_ID:
-            row = {**row, "date_accessed": today.isoformat()}
-        writer.writerow(row)
-    catalogue.write_text(buffer.getvalue(), encoding="utf-8")
+    vintage = f"{match.group(1)}-{match.group(2)}" if match else old_vintage
+    if accessed:
+        meta["date_accessed"] = str(accessed)
+    for entry in meta.get("release_calendar") or []:
+        if entry.get("kind") == "database" and vintage:
+            entry["vintage"] = str(vintage)
+    text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
+    (data_dir / f"{TABLE}.meta.yml").write_text(text, encoding="utf-8")

@@ -82,15 +82,17 @@ def _stop_on_signals() -> Iterator[None]:
 
 
 def _announce(plan: Plan, cache: Cache, progress: Progress) -> None:
-    """Log what will run and why, and the data-age warnings."""
+    """Log what will run and why, and the releases due that the data lacks."""
     for job in plan.jobs:
         if not job.exec_cached:
             reason = cache.miss_reason(job.stem, job.keys.components)
             progress.info(f"{job.stem}: will execute ({reason})")
     try:
-        warnings = stale_data_warnings(plan.config.settings.max_data_age_days)
+        warnings = stale_data_warnings()
     except DataError as exc:
-        raise BuildError(f"cannot check the age of the data: {exc}", exitcodes.FAILED) from exc
+        raise BuildError(
+            f"cannot check the freshness of the data: {exc}", exitcodes.FAILED
+        ) from exc
     for line in warnings:
         progress.warning(line)
     cached = sum(job.exec_cached for job in plan.jobs)

@@ -50,7 +50,6 @@ class Settings:
         cell_timeout: Seconds one notebook cell may run (None: no limit).
         pdf_concurrency: PDFs printed at the same time by the one browser.
         kernel: Jupyter kernel the notebooks run in.
-        max_data_age_days: Data age after which the build warns (None: the data default).
     """
 
     languages: tuple[str, ...]
@@ -58,7 +57,6 @@ class Settings:
     cell_timeout: float | None = None
     pdf_concurrency: int = 1
     kernel: str = "python3"
-    max_data_age_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -110,7 +108,6 @@ def _settings(path: Path, raw: dict[str, Any]) -> Settings:
         cell_timeout=_number(path, raw, "cell_timeout", float),
         pdf_concurrency=_number(path, raw, "pdf_concurrency", int) or 1,
         kernel=str(raw.get("kernel") or "python3"),
-        max_data_age_days=_number(path, raw, "max_data_age_days", int),
     )
 
 

@@ -1,26 +1,19 @@
-"""The one check of how old the data is, shared by the build log and the scheduled run."""
+"""The one freshness check of the build log and the scheduled run: releases due but missing."""
 
 from __future__ import annotations
 
-from gba_report.data import metadata
+import datetime as dt
+
+from gba_report import data
 
 
-def age_limit_days(max_age_days: int | None = None) -> int:
-    """The age limit: ``max_age_days``, else ``settings.max_data_age_days``, else the default.
-
-    Args:
-        max_age_days: An explicit limit (``--max-data-age-days``), or None.
-    """
-    return metadata.configured_max_data_age_days() if max_age_days is None else max_age_days
-
-
-def stale_data_warnings(max_age_days: int | None = None) -> list[str]:
-    """One line per dataset whose figures are older than the age limit.
+def stale_data_warnings(today: dt.date | None = None) -> list[str]:
+    """One line per release the publishers' calendars say should exist but the data lacks.
 
     Args:
-        max_age_days: The limit (None: :func:`age_limit_days`).
+        today: The date to judge by (None: today).
 
     Raises:
         DataError: The data folder cannot be checked (the message names file and rule).
     """
-    return metadata.freshness_warnings(age_limit_days(max_age_days))
+    return data.freshness_warnings(today=today)

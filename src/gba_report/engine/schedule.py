@@ -17,9 +17,8 @@ build the way an operator wants it to run at 06:00 with nobody watching:
 * **Housekeeping** after the build: prune to the newest ``--keep`` builds (never the one
   ``latest`` points at, never a build in progress; :mod:`gba_report.engine.prune`), rewrite
   ``report/build/index.html``.
-* **Freshness**: a WARNING per dataset whose ``date_accessed`` is older than
-  ``max_data_age_days`` (``settings`` in ``report/reports.yml``; ``--max-data-age-days``
-  overrides).
+* **Freshness**: a WARNING per release that the publishers' calendars say should exist but
+  that is not in the data (``gba_report.data.freshness``; ``--as-of`` sets the date).
 
 Exit codes (for monitoring): :data:`gba_report.engine.exitcodes.SCHEDULED`.
 """
@@ -27,6 +26,7 @@ Exit codes (for monitoring): :data:`gba_report.engine.exitcodes.SCHEDULED`.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import fcntl
 import logging
@@ -46,7 +46,7 @@ from typing import Any, TextIO
 from gba_report import paths
 from gba_report.data.errors import DataError
 from gba_report.engine import exitcodes, history
-from gba_report.engine.freshness import age_limit_days, stale_data_warnings
+from gba_report.engine.freshness import stale_data_warnings
 from gba_report.engine.index import write_history_index
 from gba_report.engine.layout import SCHEDULED_LOCK
 from gba_report.engine.options import BuildOptions
@@ -81,7 +81,7 @@ class ScheduledOptions:
         log_file: The rotating log file (None: ``<builds>/logs/scheduled.log``).
         log_max_bytes: Size at which the log rotates.
         log_backups: Rotated log files kept.
-        max_data_age_days: Freshness threshold (None: from ``report/reports.yml``).
+        as_of: Date freshness is judged by (None: today).
         prune_only: Skip the build; only prune and rewrite the history page.
         quiet: Only warnings and errors on stderr (the log file still gets everything).
     """
@@ -93,7 +93,7 @@ class ScheduledOptions:
     log_file: Path | None = None
     log_max_bytes: int = DEFAULT_LOG_MAX_BYTES
     log_backups: int = DEFAULT_LOG_BACKUPS
-    max_data_age_days: int | None = None
+    as_of: dt.date | None = None
     prune_only: bool = False
     quiet: bool = False
 
@@ -206,22 +206,24 @@ def setup_logging(
     return logger
 
 
-def check_freshness(max_age_days: int | None, logger: logging.Logger) -> list[str]:
-    """Log a WARNING for each dataset older than the configured age; return the warnings.
+def check_freshness(logger: logging.Logger, today: dt.date | None = None) -> list[str]:
+    """Log a WARNING for each release expected to exist but missing from the data.
 
     Args:
-        max_age_days: Maximum age in days (None: ``settings.max_data_age_days``).
         logger: Where to log.
+        today: Date to judge by (default: today).
+
+    Returns:
+        The warnings.
 
     Raises:
         DataError: The data cannot be checked (the caller stops the run with the message).
     """
-    limit = age_limit_days(max_age_days)
-    warnings = stale_data_warnings(limit)
+    warnings = stale_data_warnings(today)
     for line in warnings:
         logger.warning("freshness: %s", line)
     if not warnings:
-        logger.info("freshness: every dataset was accessed within %d days", limit)
+        logger.info("freshness: no newer release is due that the data lacks")
     return warnings
 
 
@@ -428,9 +430,9 @@ def _locked_run(options: ScheduledOptions, builds_root: Path, logger: logging.Lo
     code = exitcodes.OK
     if not options.prune_only:
         try:
-            check_freshness(options.max_data_age_days, logger)
+            check_freshness(logger, options.as_of)
         except DataError as exc:
-            logger.error("freshness: cannot check the age of the data: %s", exc)
+            logger.error("freshness: cannot check the freshness of the data: %s", exc)
             return exitcodes.FAILED
         code = _build(options, builds_root, logger)
     try:

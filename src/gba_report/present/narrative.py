@@ -19,15 +19,16 @@ Text is HTML-escaped.
 - ``table(df, lang, columns=..., confidence_col=..., align=...)``: an HTML table
   (``class="gba-table"``) with translated headers, a mark after each secondary (†) or
   unverified (‡) row's first cell and the legend under the table.
-- ``sources_section(datasets, lang, max_data_age_days=None)``: the closing "Caveats and
-  sources" section built from the metadata sidecars (title, caveats, sources with publisher,
-  title, URL, date accessed, licence) with freshness warnings for datasets older than
-  ``max_data_age_days`` (default: ``settings.max_data_age_days`` in ``report/reports.yml``,
-  else 365).
+- ``sources_section(datasets, lang, today=None)``: the closing "Caveats and sources" section
+  built from the metadata sidecars (title, caveats, and each source's origin: publisher, title,
+  official URL, date published, licence) with each publication's "latest in the data / next
+  expected" from its release calendar and a warning where a newer release is overdue.
+  Reader-facing citations come from ``data.origin_citation``: never the copy the project read.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -38,7 +39,6 @@ from typing import Any
 import pandas as pd
 
 from gba_report import data
-from gba_report.data import metadata
 from gba_report.present import i18n
 
 
@@ -218,9 +218,8 @@ def source_text(names_or_ids: str | Iterable[str], lang: str, detail: bool = Fal
     parts: list[str] = []
     for sid in ids:
         if sid in catalogue.index:
-            row = catalogue.loc[sid]
-            publisher = _localised(row, "publisher", lang)
-            title = _localised(row, "title", lang)
+            origin = data.origin_citation(sid, lang)
+            publisher, title = origin.publisher, origin.title
             text = _source_entry(publisher, title, lang) if detail else publisher
             text = text or sid
         else:
@@ -337,10 +336,46 @@ def _dataset_title(name: str, meta: Mapping[str, Any], lang: str) -> str:
     return str(meta.get("title", name))
 
 
+def _release_text(status: data.ReleaseStatus, lang: str) -> str:
+    """One line of a publication's release status ("latest in the data / next expected")."""
+    zh = lang != "en"
+    fields = {
+        "publisher": (status.publisher_zh_hant if zh else "") or status.publisher,
+        "publication": (status.publication_zh_hant if zh else "") or status.publication,
+        "typical": (status.typical_zh_hant if zh else "") or status.typical,
+        "latest": status.latest_period or "",
+        "period": status.next_period or "",
+        "date": i18n.fmt_date(status.next_expected.isoformat(), "day", lang)
+        if status.next_expected
+        else "",
+    }
+    if status.kind == "none" or status.latest_period is None:
+        return i18n.tr(lang, "common.freshness_irregular", **fields)
+    key = {"annual": "freshness_status", "database": "freshness_database"}[status.kind]
+    return i18n.tr(lang, f"common.{key}{'_overdue' if status.is_overdue else ''}", **fields)
+
+
+def overdue_releases(datasets: Sequence[str], lang: str, today: dt.date | None = None) -> list[str]:
+    """Reader-facing lines for the releases expected by ``today`` but not in the data.
+
+    Args:
+        datasets: Dataset names.
+        lang: ``en`` or ``zh-Hant``.
+        today: Date the release calendars are judged by (default: today).
+    """
+    lines, seen = [], set()
+    for name in datasets:
+        for status in data.release_status(name, today=today):
+            if status.is_overdue and status.calendar_id not in seen:
+                seen.add(status.calendar_id)
+                lines.append(_release_text(status, lang))
+    return lines
+
+
 def sources_section(
     datasets: Sequence[str],
     lang: str,
-    max_data_age_days: int | None = None,
+    today: dt.date | None = None,
     used_sources: Iterable[str] | None = None,
     caveats: bool = True,
     intro: str | None = None,
@@ -351,8 +386,7 @@ def sources_section(
     Args:
         datasets: Names of the datasets the report used.
         lang: ``en`` or ``zh-Hant``.
-        max_data_age_days: Age (days) after which a dataset gets a freshness warning; default
-            from ``report/reports.yml`` (``settings.max_data_age_days``) or 365.
+        today: Date the release calendars are judged by (default: today).
         used_sources: Source ids the report actually cited; when given, each dataset lists
             only those of its sources (its caveats are always listed).
         caveats: List each dataset's caveats (False: titles, periods and sources only, e.g.
@@ -364,11 +398,6 @@ def sources_section(
     sep = _inline(i18n.tr(lang, "common.list_separator"))
     colon = _inline(i18n.tr(lang, "common.label_colon"))
     end = _inline(i18n.tr(lang, "common.sentence_end"))
-    days = (
-        max_data_age_days
-        if max_data_age_days is not None
-        else metadata.configured_max_data_age_days()
-    )
     catalogue = _sources_frame()
     parts = [
         f'<h2 id="{_slug(i18n.tr(lang, "common.sources_heading"))}">'
@@ -378,30 +407,21 @@ def sources_section(
     ]
     md = [f"## {i18n.tr(lang, 'common.sources_heading')}"]
     # freshness first: a reader should see it before the list
-    stale = metadata.stale_datasets(days, list(datasets))
     parts.append(f"<h3>{_inline(i18n.tr(lang, 'common.freshness_heading'))}</h3>")
-    if stale:
-        items = []
-        for name, accessed in stale:
-            title = _dataset_title(name, data.load_metadata(name), lang)
-            items.append(
-                i18n.tr(
-                    lang,
-                    "common.freshness_warning",
-                    title=title,
-                    accessed=i18n.fmt_date(accessed, "day", lang)
-                    if accessed
-                    else i18n.tr(lang, "common.date_unknown"),
-                    days=i18n.fmt_int(days, lang),
-                )
-            )
+    items, overdue, seen = [], False, set()
+    for name in datasets:
+        for status in data.release_status(name, today=today):
+            if status.calendar_id in seen:
+                continue
+            seen.add(status.calendar_id)
+            overdue = overdue or status.is_overdue
+            items.append(_release_text(status, lang))
+    if items:
+        css = "gba-warning" if overdue else "gba-freshness"
         parts.append(
-            '<ul class="gba-warning">' + "".join(f"<li>{_inline(t)}</li>" for t in items) + "</ul>"
+            f'<ul class="{css}">' + "".join(f"<li>{_inline(t)}</li>" for t in items) + "</ul>"
         )
         md += [f"- {t}" for t in items]
-    else:
-        text = i18n.tr(lang, "common.freshness_ok", days=i18n.fmt_int(days, lang))
-        parts.append(f"<p>{_inline(text)}</p>")
     for name in datasets:
         meta = data.load_metadata(name)
         title = _dataset_title(name, meta, lang)
@@ -445,20 +465,17 @@ def sources_section(
             items.append(f"<li>{_inline(sid)}</li>")
             continue
         row = catalogue.loc[sid]
-        url = str(row.get("url", "") or "")
-        link = (
-            f' <a href="{html.escape(url)}">{html.escape(url)}</a>'
-            if url.startswith("http")
-            else (f" {_inline(url)}" if url else "")
-        )
-        date = _localised(row, "date_accessed", lang)
-        if date and lang != "en":
-            date = i18n.fmt_date(date, "day", lang)
-        when = sep + _inline(i18n.tr(lang, "common.accessed_label", date=date)) if date else ""
+        origin = data.origin_citation(sid, lang)  # the origin only: never the copy read
+        url = origin.url
+        link = f' <a href="{html.escape(url)}">{html.escape(url)}</a>' if url else ""
+        date = origin.date_published
+        if date:
+            precision = {4: "year", 7: "month"}.get(len(date), "day")
+            date = i18n.fmt_date(date, precision, lang)
+        when = sep + _inline(i18n.tr(lang, "common.published_label", date=date)) if date else ""
         licence = _localised(row, "licence_note", lang)
         lic = f"{sep}{_inline(licence.rstrip('.。'))}" if licence else ""
-        publisher = _localised(row, "publisher", lang)
-        title = _localised(row, "title", lang)
+        publisher, title = origin.publisher, origin.title
         entry = _source_entry(publisher, title, lang, markup=True)
         if compact:
             items.append(f"{entry}{link}")

@@ -20,6 +20,7 @@ defaults (the one place they are declared).
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -217,18 +218,16 @@ class BaseReport:
         """Return the report title in the report language."""
         return self.t("title")
 
-    def sources(self, max_data_age_days: int | None = None) -> Section:
+    def sources(self, today: dt.date | None = None) -> Section:
         """The closing "Caveats and sources" section for ``self.datasets``.
 
         Its data lists the sources it names (see :func:`gba_report.present.narrative.source_list`).
 
         Args:
-            max_data_age_days: Age (days) after which a dataset gets a freshness warning.
+            today: Date the publishers' release calendars are judged by (default: today).
         """
         used = self.cited or None
-        block = narrative.sources_section(
-            list(self.datasets), self.lang, max_data_age_days, used_sources=used
-        )
+        block = narrative.sources_section(list(self.datasets), self.lang, today, used_sources=used)
         listed = narrative.listed_sources(list(self.datasets), narrative.cited_sources(used))
         return self.section("sources").add(block).done(narrative.source_list(listed, self.lang))
 

@@ -45,7 +45,7 @@ class RDIntensityReport(BaseReport):
 
     name = "rd_intensity"
     notebook = "01_rd_intensity.ipynb"
-    datasets = ("rd_intensity", "hk_gerd_by_sector", "targets")
+    datasets = ("rd_intensity", "rd_intensity_worldbank", "hk_gerd_by_sector", "targets")
 
     def __init__(
         self,

@@ -16,6 +16,7 @@ the brief is always the figure in the full report. The display is in
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
@@ -128,14 +129,14 @@ class SummaryReport(BaseReport):
         """
         return sections.claims(self, self.claims_frame, self.claim_status)
 
-    def sources(self, max_data_age_days: int | None = None) -> Section:
+    def sources(self, today: dt.date | None = None) -> Section:
         """Sources of the brief: one paragraph of publishers and a pointer to the full reports.
 
         Args:
-            max_data_age_days: Age (days) after which a dataset gets a freshness warning.
+            today: Date the publishers' release calendars are judged by (default: today).
         """
         reports = (self.rd, self.funding, self.clusters)
-        return sections.sources(self, reports, max_data_age_days)
+        return sections.sources(self, reports, today)
 
     # ------------------------------------------------------------------ manifest
     def key_figures(self) -> dict[str, dict[str, Any]]:

@@ -9,6 +9,7 @@ first, then "and N more". Each function returns a
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,7 +18,6 @@ from typing import Any
 import pandas as pd
 
 from gba_report import data
-from gba_report.data import metadata
 from gba_report.present import i18n, narrative
 from gba_report.present.sections import Section
 from gba_report.reports.base import BaseReport
@@ -276,33 +276,11 @@ def claims(report: BaseReport, claims: pd.DataFrame, statuses: Sequence[str]) ->
     return s.done(table[list(COLUMNS["claims"])])
 
 
-def sources(
-    report: BaseReport, reports: Sequence[BaseReport], max_data_age_days: int | None
-) -> Section:
+def sources(report: BaseReport, reports: Sequence[BaseReport], today: dt.date | None) -> Section:
     """Sources of the brief: one paragraph of publishers and a pointer to the full reports."""
     lang = report.lang
-    days = (
-        max_data_age_days
-        if max_data_age_days is not None
-        else metadata.configured_max_data_age_days()
-    )
-    stale = metadata.stale_datasets(days, list(report.datasets))
-    if stale:
-        fresh = " ".join(
-            report.c(
-                "freshness_warning",
-                title=report.c(f"dataset_title.{name}")
-                if i18n.has(lang, f"common.dataset_title.{name}")
-                else name,
-                accessed=i18n.fmt_date(accessed, "day", lang)
-                if accessed
-                else report.c("date_unknown"),
-                days=i18n.fmt_int(days, lang),
-            )
-            for name, accessed in stale
-        )
-    else:
-        fresh = report.c("freshness_ok", days=i18n.fmt_int(days, lang))
+    overdue = narrative.overdue_releases(list(report.datasets), lang, today)
+    fresh = " ".join(overdue) if overdue else report.c("freshness_none_due")
     sep = "; " if lang == "en" else "、"
     quoted = sep.join(report.t("report_quoted", title=r.title()) for r in reports)
     cited = narrative.source_ids(report.cited)
