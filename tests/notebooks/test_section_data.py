@@ -359,16 +359,19 @@ def test_rd_intensity_lines_are_the_data(runs, name):
     gd = frame.set_index(["region_code", "year"])["rd_intensity_pct_gdp"]
     assert gd[("GD", 2024)] == 3.6
     breaks = set(frame.loc[frame["is_series_break"], "region_code"])
-    assert breaks == ({"HK"} if name == "intensity_over_time" else {"GBR"})  # C&SD 2018; UK 2014
+    # C&SD 2018 for Hong Kong, UK 2014; and the NBS 2024 first releases, whose GDP basis (after
+    # the 5th economic census) differs from the years before (2024 communique, footnotes [3][4])
+    expected = {"HK", "CN", "GD", "BJ", "SH", "TJ"}
+    assert breaks == (expected if name == "intensity_over_time" else {"GBR", "CN", "GD"})
 
 
 def test_rd_spending_bars_are_the_data(runs):
     sec = section(runs, RDIntensityReport, "spend_by_province")
     frame = sec.data
     assert len(_bars(sec.figure)) == len(frame) == 15
-    assert set(frame["year"]) == {2023}  # 2024 is not yet complete for all provinces
+    assert set(frame["year"]) == {2024}  # the 2024 communique's table has all 31 provinces
     top = frame.iloc[:2][["region_code", "rd_expenditure_rmb_100m", "rank"]].values.tolist()
-    assert top == [["GD", 4802.6, 1], ["JS", 4212.3, 2]]
+    assert top == [["GD", 5099.6, 1], ["JS", 4597.5, 2]]  # NBS 2024 communique, 附表2
 
 
 def test_rd_share_growth_and_target(runs):
@@ -422,7 +425,7 @@ def test_funding_milestones(runs):
     assert _points(timeline.figure) == len(timeline.data)
     cumulative = section(runs, CrossBorderFundingReport, "cumulative")
     rows = cumulative.data[["date", "amount_million", "currency", "is_lower_bound"]]
-    assert rows.values.tolist() == [["2022-06", 300, "RMB", True], ["2023-11-06", 460, "RMB", True]]
+    assert rows.values.tolist() == [["2022-06", 300, "RMB", True], ["2024-11-06", 460, "RMB", True]]
     assert cumulative.data["is_date_inferred"].tolist() == [False, True]
     assert _points(cumulative.figure) == len(cumulative.data)
 
@@ -454,7 +457,8 @@ def test_cluster_ranks(runs):
     bump = section(runs, ClusterRankingsReport, "rank_trajectories")
     ranks = bump.data.set_index(["edition", "cluster_code"])
     assert ranks.loc[(2025, "shenzhen_hong_kong_guangzhou"), "rank"] == 1
-    assert ranks.loc[(2024, "macao_zhuhai"), ["rank", "is_inferred"]].tolist() == [100, True]
+    # 100th in 2024, now read in a source (China Patent Agent (H.K.)), no longer inferred
+    assert ranks.loc[(2024, "macao_zhuhai"), ["rank", "is_inferred"]].tolist() == [100, False]
     assert _points(bump.figure) == len(bump.data)
     top = section(runs, ClusterRankingsReport, "top_table")
     assert _table_rows(top) == len(top.data) == 10
