@@ -4,7 +4,7 @@ Usage (from the project root)::
 
     .venv/bin/python scripts/build_datasets.py [REFERENCE_DIR] [--out data]
 
-REFERENCE_DIR defaults to ``../shared/reference-data`` (its ``additions-2026-12/`` folder is
+REFERENCE_DIR defaults to ``data/reference`` (the project's snapshot of ``../shared/reference-data``) (its ``additions-2026-12/`` folder is
 read too). The script reads, checks and writes; it holds no table of its own: every decision
 (codes, source ids, vintages and bases, values left out and why, row notes, sidecar prose, the
 source catalogue) is in a hand-editable file under ``data/curation/`` (see its README.md).
@@ -18,7 +18,7 @@ round-trip: "3.60" stays "3.60"); the confidence of every row follows from its s
 rule in :mod:`gba_report.data.provenance`. Consistency checks run before anything is written;
 a failed check stops the script with the reason. Running it twice writes the same bytes.
 
-The curated CSVs are committed; tests run the script only on copies, never on ../shared.
+The curated CSVs are committed; tests run the script on the snapshot, writing to a temporary folder.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from gba_report.data.curation import (
 from gba_report.data.schemas import TABLES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_REFERENCE = PROJECT_ROOT.parent / "shared" / "reference-data"
+DEFAULT_REFERENCE = PROJECT_ROOT / "data" / "reference"
 ADDITIONS = "additions-2026-12"
 #: The tables this script writes, in the order written.
 OUTPUTS = (

@@ -6,7 +6,7 @@ Usage (from the project root)::
 
 Reads ``gii_cluster_rankings.csv``, ``gii_cluster_rank_history.csv``,
 ``gii_cluster_counts_by_economy.csv`` and ``gii_economy_ranks.csv`` of the reference compilation
-(``../shared/reference-data``; evidence in its NOTES-gii-clusters.md), the additions of
+(``data/reference``, the project's snapshot of ``../shared/reference-data``; evidence in its NOTES-gii-clusters.md), the additions of
 ``additions-2026-12/`` with one decision per row (``data/curation/decisions/``), the cluster code
 list and conflict notes (``data/curation/gii.yml``) and the source catalogue
 (``data/curation/sources.yml``: its ``reference_urls`` map the reference's URLs to source ids).
@@ -35,7 +35,7 @@ from gba_report.data.curation import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_REFERENCE = ROOT.parent / "shared" / "reference-data"
+DEFAULT_REFERENCE = ROOT / "data" / "reference"
 ADDITIONS = "additions-2026-12"
 #: Reference confidence tags, used only to choose between two sources that disagree.
 TAG_ORDER = {"verified-in-source": 0, "secondary-source": 1, "uncertain": 2}

@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 import csv
 import filecmp
+import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -19,7 +21,7 @@ import pytest
 from gba_report import paths
 
 ROOT = paths.PROJECT_ROOT
-REFERENCE = ROOT.parent / "shared" / "reference-data"
+REFERENCE = ROOT / "data" / "reference"  # the committed snapshot of ../shared/reference-data
 SCRIPTS = ("build_datasets.py", "build_gii_tables.py")
 
 
@@ -147,3 +149,19 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+
+
+def test_reference_snapshot_is_unchanged():
+    # data/reference is the raw input: immutable, byte for byte what SNAPSHOT.md lists
+    listed = dict(
+        reversed(line.split(None, 1))
+        for line in (REFERENCE / "SNAPSHOT.md").read_text(encoding="utf-8").splitlines()
+        if re.fullmatch(r"[0-9a-f]{64}  \S.*", line)
+    )
+    files = {
+        f"./{p.relative_to(REFERENCE).as_posix()}": hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(REFERENCE.rglob("*"))
+        if p.is_file() and p.name != "SNAPSHOT.md"
+    }
+    assert files == listed
+    assert len(files) >= 20
