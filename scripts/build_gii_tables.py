@@ -6,7 +6,8 @@ Usage (from the project root)::
 
 Reads ``gii_cluster_rankings.csv``, ``gii_cluster_rank_history.csv``,
 ``gii_cluster_counts_by_economy.csv`` and ``gii_economy_ranks.csv`` of the reference compilation
-(``data/reference``, the project's snapshot of ``../shared/reference-data``; evidence in its NOTES-gii-clusters.md), the additions of
+(``data/reference``, the project's snapshot of ``../shared/reference-data``; evidence in its
+NOTES-gii-clusters.md), the additions of
 ``additions-2026-12/`` with one decision per row (``data/curation/decisions/``), the cluster code
 list and conflict notes (``data/curation/gii.yml``) and the source catalogue
 (``data/curation/sources.yml``: its ``reference_urls`` map the reference's URLs to source ids).
