@@ -5,7 +5,8 @@ Usage (from the project root)::
     .venv/bin/python scripts/build_datasets.py [REFERENCE_DIR] [--out data]
 
 REFERENCE_DIR defaults to ``data/reference``, the project's snapshot of the reference
-compilation ``../shared/reference-data`` (its ``additions-2026-12/`` folder is read too). The script reads, checks and writes; it holds no table of its own: every decision
+compilation ``../shared/reference-data`` (its ``additions-2026-12/`` folder is read too).
+The script reads, checks and writes; it holds no table of its own: every decision
 (codes, source ids, vintages and bases, values left out and why, row notes, sidecar prose, the
 source catalogue) is in a hand-editable file under ``data/curation/`` (see its README.md).
 
