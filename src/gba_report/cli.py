@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from gba_report.commands import build, history, list_reports, scheduled, validate
+from gba_report.commands import build, cache, history, list_reports, scheduled, validate
 
 #: sub-command -> module. Each module defines ``HELP`` (one line), ``add_arguments(parser)``
 #: and ``run(args) -> int`` (the exit code).
@@ -16,6 +16,7 @@ COMMANDS = {
     "build": build,
     "scheduled": scheduled,
     "history": history,
+    "cache": cache,
 }
 
 

@@ -127,12 +127,11 @@ def _print(
 def _record(
     plan: Plan,
     executed: list[ExecutedJob],
-    cache: Cache,
     staging: publish.Staging,
     browser: str | None,
 ) -> manifest.BuildManifest:
     """Write the executed notebooks, the build's index.html and manifest.json."""
-    records = [manifest.record_job(item, plan.formats, cache, staging.path) for item in executed]
+    records = [manifest.record_job(item, plan.formats, staging.path) for item in executed]
     staging.drop_work_files()
     built = manifest.build_manifest(plan, records, browser)
     changes = history.compare_manifests(history.previous_manifest(plan.builds), built.to_dict())
@@ -171,7 +170,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
     """
     progress = progress or Progress()
     with _stop_on_signals():
-        cache = Cache(force=options.force)
+        cache = Cache(force=options.force, log=progress.warning)
         plan = make_plan(load_config(), options, cache)
         with publish.Staging(plan.builds, plan.run_id) as staging:
             _announce(plan, cache, progress)
@@ -180,9 +179,9 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
                 executed = execute(plan, cache, staging.path, progress)
                 _stop_if_failed(plan, executed)
                 browser = _print(plan, executed, cache, staging.path, progress)
-            built = _record(plan, executed, cache, staging, browser)
+            built = _record(plan, executed, staging, browser)
             final = _publish(plan, staging, progress)
         for job in plan.jobs:
             cache.remember(job.stem, job.keys.components)
-        cache.prune()
+        cache.prune(max_bytes=plan.config.settings.cache_max_bytes)
     return BuildResult(run_id=plan.run_id, build_dir=final, manifest=built)

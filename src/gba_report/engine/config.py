@@ -1,12 +1,14 @@
 """The report manifest ``report/reports.yml``: which reports exist, in which languages and formats.
 
 ``settings`` holds what every build shares (languages, formats, cell timeout, kernel, PDF
-concurrency, data age); ``reports`` one entry per report (notebook, title per language,
-parameter defaults). The engine reads nothing about reports from anywhere else.
+concurrency, the cache's size cap); ``reports`` one entry per report (notebook, title per
+language, parameter defaults, other notebooks it reads). The engine reads nothing about
+reports from anywhere else.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,12 +34,15 @@ class ReportSpec:
         notebook: The report notebook.
         title: Title per language.
         defaults: Parameter values that override the notebook's own defaults.
+        reads: Other notebooks the report reads while it runs (``reads:``, names in the
+            notebooks folder); they are part of its cache key.
     """
 
     name: str
     notebook: Path
     title: dict[str, str]
     defaults: dict[str, Any]
+    reads: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,8 @@ class Settings:
         cell_timeout: Seconds one notebook cell may run (None: no limit).
         pdf_concurrency: PDFs printed at the same time by the one browser.
         kernel: Jupyter kernel the notebooks run in.
+        cache_max_mb: Size cap of the build cache in MB (None: no cap); after a build the
+            least recently used entries go until the cache fits.
     """
 
     languages: tuple[str, ...]
@@ -57,6 +64,12 @@ class Settings:
     cell_timeout: float | None = None
     pdf_concurrency: int = 1
     kernel: str = "python3"
+    cache_max_mb: float | None = None
+
+    @property
+    def cache_max_bytes(self) -> int | None:
+        """:attr:`cache_max_mb` in bytes (None: no cap)."""
+        return None if self.cache_max_mb is None else int(self.cache_max_mb * 1024 * 1024)
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,7 @@ def _settings(path: Path, raw: dict[str, Any]) -> Settings:
         cell_timeout=_number(path, raw, "cell_timeout", float),
         pdf_concurrency=_number(path, raw, "pdf_concurrency", int) or 1,
         kernel=str(raw.get("kernel") or "python3"),
+        cache_max_mb=_number(path, raw, "cache_max_mb", float),
     )
 
 
@@ -140,11 +154,15 @@ def load_config(path: Path | None = None) -> ReportConfig:
     for name, entry in (raw.get("reports") or {}).items():
         if not isinstance(entry, dict) or "notebook" not in entry:
             raise _fail(path, f"report {name!r} needs a 'notebook' entry")
+        reads = entry.get("reads") or []
+        if not isinstance(reads, list) or not all(isinstance(r, str) for r in reads):
+            raise _fail(path, f"report {name!r}: 'reads' must list notebook file names")
         reports[str(name)] = ReportSpec(
             name=str(name),
             notebook=nb_dir / entry["notebook"],
             title=entry.get("title") or {},
             defaults=dict(entry.get("defaults") or {}),
+            reads=tuple(nb_dir / r for r in reads),
         )
     if not reports:
         raise _fail(path, "no reports listed under 'reports:'")
@@ -162,4 +180,4 @@ def _with_titles(spec: ReportSpec) -> ReportSpec:
     if isinstance(title, str):
         title = {lang: title for lang in i18n.LANGS}
     titles = {lang: str(title.get(lang) or title.get("en") or spec.name) for lang in i18n.LANGS}
-    return ReportSpec(spec.name, spec.notebook, titles, spec.defaults)
+    return dataclasses.replace(spec, title=titles)

@@ -17,7 +17,7 @@ from gba_report.engine.messages import Failure, WorkerRequest
 from gba_report.engine.plan import Job, Plan
 from gba_report.engine.pool import WorkerOutcome, WorkerPool, WorkerTask
 from gba_report.engine.progress import Progress
-from gba_report.fileio import atomic_copy
+from gba_report.fileio import atomic_write_bytes
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,11 @@ def work_dir(staging: Path, job: Job) -> Path:
     return staging / ".work" / job.stem
 
 
+def executed_file(staging: Path, job: Job) -> Path:
+    """The job's executed notebook in its work folder (what the manifest stage reads)."""
+    return work_dir(staging, job) / f"{job.stem}.ipynb"
+
+
 def _html_target(plan: Plan, staging: Path, job: Job) -> Path:
     if "html" in plan.formats:
         return staging / f"{job.stem}.html"
@@ -61,12 +66,23 @@ def _request(plan: Plan, cache: Cache, staging: Path, job: Job) -> WorkerRequest
         cell_timeout=plan.cell_timeout,
         use_cached_execution=job.exec_cached,
         exec_cache=cache.execution(job.keys.execution),
-        executed_out=work_dir(staging, job) / f"{job.stem}.ipynb",
+        executed_out=executed_file(staging, job),
         html_out=_html_target(plan, staging, job),
         html_cache=cache.html(job.keys.html),
         template_dir=paths.report_template_dir(),
         meta=job.meta,
     )
+
+
+def _copy_cached(plan: Plan, cache: Cache, staging: Path, job: Job) -> bool:
+    """Copy a job's checked notebook and HTML from the cache; False if either is now damaged."""
+    notebook = cache.read(cache.execution(job.keys.execution))
+    html = cache.read(cache.html(job.keys.html)) if notebook is not None else None
+    if notebook is None or html is None:
+        return False
+    atomic_write_bytes(executed_file(staging, job), notebook)
+    atomic_write_bytes(_html_target(plan, staging, job), html)
+    return True
 
 
 def execute(plan: Plan, cache: Cache, staging: Path, progress: Progress) -> list[ExecutedJob]:
@@ -84,9 +100,9 @@ def execute(plan: Plan, cache: Cache, staging: Path, progress: Progress) -> list
     done: dict[str, ExecutedJob] = {}
     tasks = []
     for job in plan.jobs:
-        if job.exec_cached and job.html_cached:
-            t0 = time.monotonic()
-            target = atomic_copy(cache.html(job.keys.html), _html_target(plan, staging, job))
+        t0 = time.monotonic()
+        if job.exec_cached and job.html_cached and _copy_cached(plan, cache, staging, job):
+            target = _html_target(plan, staging, job)
             done[job.stem] = ExecutedJob(job, target, time.monotonic() - t0)
             progress.stage(job.stem, "cached", advance=1)
         else:

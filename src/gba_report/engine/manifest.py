@@ -20,8 +20,7 @@ from typing import Any
 
 from gba_report import keyfigures, paths
 from gba_report.engine import digest
-from gba_report.engine.cache import Cache
-from gba_report.engine.execute import ExecutedJob
+from gba_report.engine.execute import ExecutedJob, executed_file
 from gba_report.engine.layout import EXECUTED_DIR, MANIFEST_FILE
 from gba_report.engine.plan import Plan
 from gba_report.fileio import atomic_write_text
@@ -84,17 +83,18 @@ class JobRecord:
         }
 
 
-def record_job(item: ExecutedJob, formats: Sequence[str], cache: Cache, staging: Path) -> JobRecord:
+def record_job(item: ExecutedJob, formats: Sequence[str], staging: Path) -> JobRecord:
     """Write a job's executed notebook into the build and return its manifest fragment.
 
     Args:
         item: The job after the execute stage (it succeeded).
         formats: Formats built.
-        cache: Where its executed notebook is.
         staging: The build's temporary folder.
     """
     job = item.job
-    nb = json.loads(cache.execution(job.keys.execution).read_text(encoding="utf-8"))
+    # The copy in the job's work folder: executed by this build, or checked when copied from
+    # the cache (the cache entry itself may have changed since).
+    nb = json.loads(executed_file(staging, job).read_text(encoding="utf-8"))
     nb.setdefault("metadata", {})["gba_report"] = job.meta.to_dict()
     executed = f"{EXECUTED_DIR}/{job.stem}.ipynb"
     atomic_write_text(staging / executed, json.dumps(nb, ensure_ascii=False, indent=1) + "\n")

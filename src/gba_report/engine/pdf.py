@@ -20,7 +20,7 @@ from gba_report.engine.cache import Cache
 from gba_report.engine.errors import BuildError
 from gba_report.engine.execute import ExecutedJob
 from gba_report.engine.progress import Progress
-from gba_report.fileio import atomic_copy
+from gba_report.fileio import atomic_write_bytes
 
 #: Chromium flags: headless printing needs no sandbox as root, no GPU and no network chatter.
 LAUNCH_ARGS = [
@@ -207,8 +207,9 @@ def print_pdfs(
     for item in executed:
         key = pdf_key(item.html_file.read_bytes())
         target = staging / f"{item.job.stem}.pdf"
-        if cache.hit(cache.pdf(key)):
-            atomic_copy(cache.pdf(key), target)
+        cached = cache.read(cache.pdf(key))
+        if cached is not None:
+            atomic_write_bytes(target, cached)
             progress.stage(item.job.stem, "pdf (cached)", advance=1)
         else:
             to_print.append((item, key, target))
@@ -235,7 +236,7 @@ def print_pdfs(
                 )
                 progress.stage(item.job.stem, "PDF FAILED")
                 continue
-            atomic_copy(target, cache.pdf(key))
+            cache.store(cache.pdf(key), target.read_bytes())
             progress.stage(item.job.stem, "pdf done", advance=1)
     finally:
         service.stop()

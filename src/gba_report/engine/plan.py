@@ -252,7 +252,7 @@ def make_plan(config: ReportConfig, options: BuildOptions, cache: Cache) -> Plan
                 parameters=dict(parameters),
                 parameter_rows=rows,
             )
-            keys = cache_keys(spec.notebook, parameters, meta.to_dict(), inputs)
+            keys = cache_keys(spec.notebook, parameters, meta.to_dict(), inputs, spec.reads)
             exec_cached = cache.hit(cache.execution(keys.execution))
             jobs.append(
                 Job(

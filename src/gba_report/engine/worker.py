@@ -22,6 +22,7 @@ from pathlib import Path  # noqa: E402
 import nbformat  # noqa: E402
 
 from gba_report.engine import export, kernel  # noqa: E402
+from gba_report.engine.cache import check_entry, store_text  # noqa: E402
 from gba_report.engine.messages import (  # noqa: E402
     RESULT_FILE,
     Failure,
@@ -47,8 +48,11 @@ def run(request: WorkerRequest) -> WorkerResult:
     Returns:
         Success, or the failure of a cell, a cell timeout or a dead kernel.
     """
-    if request.use_cached_execution and request.exec_cache.exists():
-        nb = nbformat.read(request.exec_cache, as_version=4)
+    # Checked again here: the entry may have been damaged since the build was planned.
+    cached = check_entry(request.exec_cache)[0] if request.use_cached_execution else None
+    if cached is not None:
+        nb = nbformat.reads(cached.decode("utf-8"), as_version=4)
+        atomic_write_text(request.executed_out, cached.decode("utf-8"))
     else:
         _announce(Stage.EXECUTING)
         executed = kernel.run_notebook(
@@ -62,13 +66,13 @@ def run(request: WorkerRequest) -> WorkerResult:
             return WorkerResult(executed)
         nb = executed
         text = nbformat.writes(nb)
-        atomic_write_text(request.exec_cache, text if text.endswith("\n") else text + "\n")
+        store_text(request.exec_cache, text if text.endswith("\n") else text + "\n")
 
     _announce(Stage.HTML)
     nb.metadata["gba_report"] = request.meta.to_dict()
     html = export.export_html(nb, request.template_dir, request.lang)
-    atomic_write_text(request.html_cache, html)
     atomic_write_text(request.html_out, html)
+    store_text(request.html_cache, html)
     return WorkerResult()
 
 

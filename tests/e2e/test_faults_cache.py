@@ -1,0 +1,95 @@
+"""End-to-end: a damaged cache entry (notebook, HTML, PDF) is a miss: removed, re-made, logged.
+
+One build fills a cache; each test copies it, corrupts, truncates or deletes one entry, and
+builds again: the build succeeds, says in one line what it removed, publishes good files (never
+the damaged entry) and leaves a good entry behind, so a third build is served from the cache.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from engine_helpers import cli_env, require_tool, run_cli
+
+from gba_report.engine.cache import check_entry, checksum_file
+
+pytestmark = pytest.mark.slow
+
+ARGS = ["build", "fixture", "--lang", "en", "--format", "html,pdf"]
+REMOVED = "removed, it will be re-made"
+KIND_NAMES = {"exec": "executed notebook", "html": "HTML", "pdf": "PDF"}
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory):
+    """A cache holding one good execution, HTML and PDF of the fixture report (English)."""
+    require_tool("chromium")
+    tmp = tmp_path_factory.mktemp("warm")
+    result = run_cli([*ARGS, "--out", str(tmp / "builds")], cli_env(tmp))
+    assert result.returncode == 0, result.stderr
+    latest = (tmp / "builds" / "latest").resolve()
+    return {"tmp": tmp, "html": (latest / "fixture.en.html").read_bytes()}
+
+
+def _entry(cache: Path, kind: str) -> Path:
+    (entry,) = [p for p in (cache / kind).iterdir() if p.suffix != ".sha256"]
+    return entry
+
+
+def _flip_middle_byte(path: Path) -> None:
+    content = bytearray(path.read_bytes())
+    content[len(content) // 2] ^= 0x20
+    path.write_bytes(bytes(content))
+
+
+DAMAGES = {
+    "corrupt": (_flip_middle_byte, "fails its checksum"),
+    "truncate": (lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 3]), "fails"),
+    "delete": (Path.unlink, "is missing"),
+}
+
+
+@pytest.mark.parametrize("kind", ["exec", "html", "pdf"])
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_damaged_cache_entry_is_remade(warm, tmp_path, kind, damage):
+    shutil.copytree(warm["tmp"] / "cache", tmp_path / "cache")
+    shutil.copytree(warm["tmp"] / "data", tmp_path / "data")
+    env = cli_env(tmp_path)
+    builds = tmp_path / "builds"
+    entry = _entry(tmp_path / "cache", kind)
+    damage_it, problem = DAMAGES[damage]
+    damage_it(entry)
+
+    result = run_cli([*ARGS, "--out", str(builds)], env)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if REMOVED in line]
+    assert len(lines) == 1, result.stderr
+    assert f"cached {KIND_NAMES[kind]} {kind}/{entry.name} {problem}" in lines[0]
+    assert "Traceback" not in result.stderr
+
+    out = (builds / "latest").resolve()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["reports"]["fixture"]["langs"]["en"]["cached"] is (kind != "exec")
+    html = (out / "fixture.en.html").read_bytes()
+    assert html.rstrip().endswith(b"</html>") and b"Bay Area R&amp;D at a glance" in html
+    if kind == "html":
+        assert html == warm["html"], "the re-made HTML differs from the one first built"
+    pdf = out / "fixture.en.pdf"
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Bay Area R&D at a glance" in text
+
+    remade = _entry(tmp_path / "cache", kind)
+    content, why = check_entry(remade)
+    assert why is None and content is not None, f"the {kind} entry was not re-made"
+    assert checksum_file(remade).exists()
+
+    again = run_cli([*ARGS, "--out", str(builds)], env)
+    assert again.returncode == 0, again.stderr
+    assert REMOVED not in again.stderr
+    assert "1 from cache" in again.stdout and "pdf (cached)" in again.stderr
