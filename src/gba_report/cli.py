@@ -20,16 +20,22 @@ COMMANDS = {
 }
 
 
+DEBUG_HELP = "also print the traceback of a handled error (for developers)"
+
+
 def make_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every sub-command."""
     parser = argparse.ArgumentParser(
         prog="gba-report",
         description="Build and check the GBA innovation reports (English / Traditional Chinese).",
     )
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module in COMMANDS.items():
         cmd = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(cmd)
+        # Also after the sub-command; SUPPRESS keeps a --debug given before it.
+        cmd.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
         cmd.set_defaults(_run=module.run)
     return parser
 

@@ -13,6 +13,15 @@ def _temp_beside(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(3)}.tmp")
 
 
+def _named(exc: OSError, path: Path) -> OSError:
+    """``exc`` with the destination as its filename (a failed ``write`` names no file)."""
+    if exc.filename is not None:
+        return exc
+    named = type(exc)(exc.errno, exc.strerror, str(path))
+    named.__cause__ = exc
+    return named
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file renamed into place.
 
@@ -29,6 +38,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
     try:
         tmp.write_bytes(data)
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _named(exc, path) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -65,6 +77,9 @@ def atomic_copy(src: Path, dst: Path) -> Path:
     try:
         shutil.copyfile(src, tmp)
         os.replace(tmp, dst)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _named(exc, dst) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

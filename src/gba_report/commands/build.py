@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from gba_report.commands import show_traceback
 from gba_report.engine import exitcodes, options
 from gba_report.engine.build import run_build
 from gba_report.engine.errors import BuildError, BuildInterrupted
@@ -26,9 +27,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = run_build(options.from_namespace(args), progress)
     except BuildError as exc:
+        show_traceback(args, exc)
         progress.error(str(exc))
         return exc.code
     except BuildInterrupted as exc:
+        show_traceback(args, exc)
         progress.error(
             "build interrupted: workers stopped, temporary files removed, `latest` unchanged"
         )

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from gba_report import paths
+from gba_report.commands import show_traceback
 from gba_report.data import freshness, metadata, provenance, read_table
 from gba_report.data.errors import DataError, display_path
 from gba_report.data.schemas import DATASET_ORDER, TABLES
@@ -171,8 +172,13 @@ def run(args: argparse.Namespace) -> int:
         return 1
     try:
         ok_lines, errors = validate_dir(data_dir)
-    except Exception as exc:  # noqa: BLE001 - a bug must still not dump a pandas traceback
-        print(f"gba-report validate: internal error while validating: {exc!r}", file=sys.stderr)
+    except OSError as exc:  # a file that exists but cannot be read (permissions, I/O error)
+        show_traceback(args, exc)
+        print(
+            f"gba-report validate: cannot read {exc.filename or data_dir}: "
+            f"{exc.strerror or exc}. Make it readable by this user and run again.",
+            file=sys.stderr,
+        )
         return 1
     for line in ok_lines:
         print(line)

@@ -22,9 +22,10 @@ from gba_report.data.errors import DataError
 from gba_report.engine import exitcodes, failures, history, index, manifest, pdf, publish
 from gba_report.engine.cache import Cache
 from gba_report.engine.config import load_config
-from gba_report.engine.errors import BuildError, BuildInterrupted
+from gba_report.engine.errors import BuildError, BuildInterrupted, file_system_faults
 from gba_report.engine.execute import ExecutedJob, execute
 from gba_report.engine.freshness import stale_data_warnings
+from gba_report.engine.messages import FailureKind
 from gba_report.engine.options import BuildOptions
 from gba_report.engine.plan import Plan, make_plan
 from gba_report.engine.progress import Progress
@@ -104,6 +105,9 @@ def _announce(plan: Plan, cache: Cache, progress: Progress) -> None:
 
 def _stop_if_failed(plan: Plan, executed: list[ExecutedJob]) -> None:
     """Keep the failed reports' notebooks and stop with one message per failure."""
+    for item in executed:  # a full disk: one line, and nothing more written to it
+        if item.failure is not None and item.failure.kind is FailureKind.FILE_SYSTEM:
+            raise BuildError(item.failure.evalue, exitcodes.FILE_SYSTEM, item.failure.traceback)
     messages = failures.keep_failures(executed, plan.builds, plan.run_id)
     if messages:
         raise BuildError(
@@ -151,6 +155,16 @@ def _publish(plan: Plan, staging: publish.Staging, progress: Progress) -> Path:
     return final
 
 
+def _cache_bookkeeping(plan: Plan, cache: Cache, progress: Progress) -> None:
+    """Remember each job's inputs and prune the cache (the build is already published)."""
+    try:
+        for job in plan.jobs:
+            cache.remember(job.stem, job.keys.components)
+    except OSError as exc:  # only the next build's "changed: ..." reasons are lost
+        progress.warning(f"could not record the inputs of this build in the cache: {exc}")
+    cache.prune(max_bytes=plan.config.settings.cache_max_bytes)
+
+
 def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build, export and publish the reports.
 
@@ -170,18 +184,17 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
     """
     progress = progress or Progress()
     with _stop_on_signals():
-        cache = Cache(force=options.force, log=progress.warning)
-        plan = make_plan(load_config(), options, cache)
-        with publish.Staging(plan.builds, plan.run_id) as staging:
-            _announce(plan, cache, progress)
-            steps = 2 if "pdf" in plan.formats else 1  # HTML, then the PDF printed from it
-            with progress.bars([job.stem for job in plan.jobs], steps):
-                executed = execute(plan, cache, staging.path, progress)
-                _stop_if_failed(plan, executed)
-                browser = _print(plan, executed, cache, staging.path, progress)
-            built = _record(plan, executed, staging, browser)
-            final = _publish(plan, staging, progress)
-        for job in plan.jobs:
-            cache.remember(job.stem, job.keys.components)
-        cache.prune(max_bytes=plan.config.settings.cache_max_bytes)
+        with file_system_faults():
+            cache = Cache(force=options.force, log=progress.warning)
+            plan = make_plan(load_config(), options, cache)
+            with publish.Staging(plan.builds, plan.run_id) as staging:
+                _announce(plan, cache, progress)
+                steps = 2 if "pdf" in plan.formats else 1  # HTML, then the PDF printed from it
+                with progress.bars([job.stem for job in plan.jobs], steps):
+                    executed = execute(plan, cache, staging.path, progress)
+                    _stop_if_failed(plan, executed)
+                    browser = _print(plan, executed, cache, staging.path, progress)
+                built = _record(plan, executed, staging, browser)
+                final = _publish(plan, staging, progress)
+        _cache_bookkeeping(plan, cache, progress)
     return BuildResult(run_id=plan.run_id, build_dir=final, manifest=built)

@@ -149,7 +149,11 @@ def store_bytes(entry: Path, content: bytes) -> Path:
         ``entry``.
     """
     atomic_write_bytes(entry, content)
-    atomic_write_text(checksum_file(entry), hashlib.sha256(content).hexdigest() + "\n")
+    try:
+        atomic_write_text(checksum_file(entry), hashlib.sha256(content).hexdigest() + "\n")
+    except BaseException:
+        remove_entry(entry)  # no entry rather than one without its checksum
+        raise
     return entry
 
 

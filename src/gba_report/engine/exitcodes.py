@@ -17,8 +17,10 @@ USAGE = 2
 NO_CHROMIUM = 3
 #: scheduled only (the same number as NO_CHROMIUM, which the scheduled run reports as CONFIG).
 HOUSEKEEPING_FAILED = 3
-#: build only.
+#: build only: nothing was published (lock timeout, or a file-system fault).
 PUBLISH_FAILED = 4
+#: build only: disk full, permission denied or a read-only folder (the same number).
+FILE_SYSTEM = 4
 #: scheduled only: another scheduled run holds the lock (``EX_TEMPFAIL`` from sysexits.h).
 LOCKED = 75
 #: scheduled only: the environment is not usable (``EX_CONFIG`` from sysexits.h).
@@ -66,7 +68,9 @@ BUILD: dict[int, ExitCode] = {
             "use --format html or install it",
         ),
         ExitCode(
-            PUBLISH_FAILED, "the build could not be published", "lock timeout, file system error"
+            PUBLISH_FAILED,
+            "the build could not be published",
+            "lock timeout; disk full, permission denied or read-only folder",
         ),
         ExitCode(INTERRUPTED, "the build was interrupted", "Ctrl-C / SIGINT"),
         ExitCode(TERMINATED, "the build was terminated", "SIGTERM"),

@@ -141,6 +141,8 @@ class FailureKind(StrEnum):
     CELL_ERROR = "cell_error"
     TIMEOUT = "timeout"
     KERNEL_DIED = "kernel_died"
+    #: Disk full, permission denied or a read-only folder (``evalue``: the one-line message).
+    FILE_SYSTEM = "file_system"
     #: Anything else: an error in the worker itself, or the worker process died.
     INTERNAL = "internal"
 

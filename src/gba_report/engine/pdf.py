@@ -17,7 +17,7 @@ from typing import Any
 
 from gba_report.engine import exitcodes
 from gba_report.engine.cache import Cache
-from gba_report.engine.errors import BuildError
+from gba_report.engine.errors import BuildError, describe_file_system_fault, is_file_system_fault
 from gba_report.engine.execute import ExecutedJob
 from gba_report.engine.progress import Progress
 from gba_report.fileio import atomic_write_bytes
@@ -229,11 +229,7 @@ def print_pdfs(
         for _ in to_print:
             (item, key, target), failed = _next_event(events)
             if failed is not None:
-                error = error or BuildError(
-                    f"{item.job.report} ({item.job.lang}): printing the PDF with {chromium} "
-                    f"failed: {type(failed).__name__}: {_first_line(failed)}",
-                    exitcodes.FAILED,
-                )
+                error = error or _print_error(item, chromium, failed)
                 progress.stage(item.job.stem, "PDF FAILED")
                 continue
             cache.store(cache.pdf(key), target.read_bytes())
@@ -243,6 +239,17 @@ def print_pdfs(
     if error is not None:
         raise error
     return service.version
+
+
+def _print_error(item: ExecutedJob, chromium: str, failed: BaseException) -> BuildError:
+    if is_file_system_fault(failed):  # the PDF could not be written: a full disk, ...
+        assert isinstance(failed, OSError)
+        return BuildError(describe_file_system_fault(failed), exitcodes.FILE_SYSTEM)
+    return BuildError(
+        f"{item.job.report} ({item.job.lang}): printing the PDF with {chromium} "
+        f"failed: {type(failed).__name__}: {_first_line(failed)}",
+        exitcodes.FAILED,
+    )
 
 
 def _next_event(events: queue.Queue) -> Any:

@@ -24,6 +24,7 @@ from typing import IO
 
 import psutil
 
+from gba_report.engine import exitcodes
 from gba_report.engine.messages import (
     REQUEST_FILE,
     RESULT_FILE,
@@ -77,6 +78,21 @@ class _Running:
     proc: subprocess.Popen
     log: IO[bytes]
     started: float
+
+
+def _no_room(workdir: Path) -> WorkerResult:
+    return WorkerResult(
+        Failure(
+            kind=FailureKind.FILE_SYSTEM,
+            ename="OSError",
+            evalue=(
+                f"cannot write {workdir}: the disk is full or the folder is not writable; free "
+                "some space there (or choose another builds folder with --out DIR) and run "
+                "the build again. Nothing was published; `latest` still points at the "
+                "previous build."
+            ),
+        )
+    )
 
 
 def kill_tree(proc: subprocess.Popen, grace_s: float = GRACE_S) -> None:
@@ -201,6 +217,8 @@ class WorkerPool:
             result = WorkerResult.from_json(result_file.read_text(encoding="utf-8"))
         except (OSError, MessageError):
             code = running.proc.returncode
+            if code == exitcodes.FILE_SYSTEM:  # the worker could not even write its result
+                return WorkerOutcome(running.task, _no_room(running.task.workdir), duration)
             tail = (running.task.workdir / LOG_FILE).read_text("utf-8", "replace")[-1500:]
             result = WorkerResult(
                 Failure(

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 
 from gba_report.engine import exitcodes
-from gba_report.engine.errors import BuildError
+from gba_report.engine.errors import BuildError, describe_file_system_fault, is_file_system_fault
 from gba_report.engine.layout import LATEST, PUBLISH_LOCK, STAGING_PREFIX
 
 #: Seconds a build waits for another one's publish lock.
@@ -129,15 +129,26 @@ def publish(staging: Staging) -> Path:
     Raises:
         BuildError: A file-system error (exit code 4); nothing was published then.
     """
-    (staging.path / ".pid").unlink(missing_ok=True)
     final = staging.builds / staging.run_id
+    link_tmp = staging.builds / f".latest-{staging.run_id}"
     try:
+        (staging.path / ".pid").unlink(missing_ok=True)
         os.rename(staging.path, final)
         staging.published = final
-        link_tmp = staging.builds / f".latest-{staging.run_id}"
         link_tmp.unlink(missing_ok=True)
         os.symlink(staging.run_id, link_tmp)
         os.replace(link_tmp, staging.builds / LATEST)
     except OSError as exc:
-        raise BuildError(f"publishing {final} failed: {exc}", exitcodes.PUBLISH_FAILED) from exc
+        if staging.published is not None:  # renamed but `latest` not repointed: undo
+            with contextlib.suppress(OSError):
+                os.rename(final, staging.path)
+                staging.published = None
+        with contextlib.suppress(OSError):
+            link_tmp.unlink(missing_ok=True)
+        message = (
+            describe_file_system_fault(exc)
+            if is_file_system_fault(exc)
+            else f"publishing {final} failed: {exc}"
+        )
+        raise BuildError(message, exitcodes.PUBLISH_FAILED) from exc
     return final

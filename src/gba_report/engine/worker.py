@@ -21,8 +21,12 @@ from pathlib import Path  # noqa: E402
 
 import nbformat  # noqa: E402
 
-from gba_report.engine import export, kernel  # noqa: E402
+from gba_report.engine import exitcodes, export, kernel  # noqa: E402
 from gba_report.engine.cache import check_entry, store_text  # noqa: E402
+from gba_report.engine.errors import (  # noqa: E402
+    describe_file_system_fault,
+    is_file_system_fault,
+)
 from gba_report.engine.messages import (  # noqa: E402
     RESULT_FILE,
     Failure,
@@ -84,16 +88,33 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = run(request)
     except Exception as exc:  # noqa: BLE001 - not a fallback: reported to the build as a failure
-        result = WorkerResult(
-            Failure(
-                kind=FailureKind.INTERNAL,
-                ename=type(exc).__name__,
-                evalue=str(exc),
-                traceback=traceback.format_exc(),
-            )
-        )
-    atomic_write_text(job_file.with_name(RESULT_FILE), result.to_json())
+        result = WorkerResult(_failure(exc))
+    try:
+        atomic_write_text(job_file.with_name(RESULT_FILE), result.to_json())
+    except OSError as exc:
+        if not is_file_system_fault(exc):
+            raise
+        # The disk is full (or the folder unwritable): the exit code tells the build.
+        print(describe_file_system_fault(exc), file=sys.stderr)
+        return exitcodes.FILE_SYSTEM
     return 0 if result.ok else 1
+
+
+def _failure(exc: Exception) -> Failure:
+    if is_file_system_fault(exc):
+        assert isinstance(exc, OSError)
+        return Failure(
+            kind=FailureKind.FILE_SYSTEM,
+            ename=type(exc).__name__,
+            evalue=describe_file_system_fault(exc),
+            traceback=traceback.format_exc(),
+        )
+    return Failure(
+        kind=FailureKind.INTERNAL,
+        ename=type(exc).__name__,
+        evalue=str(exc),
+        traceback=traceback.format_exc(),
+    )
 
 
 if __name__ == "__main__":
