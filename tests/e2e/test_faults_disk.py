@@ -2,11 +2,11 @@
 
 Each gives exit code 4 and one line naming the path and what to do, no traceback (``--debug``
 shows it), nothing published (``latest`` and the earlier build untouched, no ``.tmp-*`` left)
-and a cache with no damaged entry. The full disk is a real small tmpfs (we run as root in CI
-and here); where ``mount`` is not allowed a ``sitecustomize`` makes every write below the
-builds folder fail with ENOSPC instead (``GBA_TEST_NO_MOUNT=1`` tries that route here). Permission denied is real too: the build runs as root
-without the capability to override file permissions (``setpriv``), on a folder it may not
-write.
+and a cache with no damaged entry. The full disk is a real small tmpfs (we run as root);
+where ``mount`` is not allowed, a ``sitecustomize`` makes every write below the builds folder
+fail with ENOSPC instead (``GBA_TEST_NO_MOUNT=1`` takes that route on purpose). Permission
+denied is real too: the build runs as root without the capability to override file
+permissions (``setpriv``), on a folder it may not write.
 """
 
 from __future__ import annotations
