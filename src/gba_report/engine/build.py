@@ -187,7 +187,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         with file_system_faults():
             cache = Cache(force=options.force, log=progress.warning)
             plan = make_plan(load_config(), options, cache)
-            with publish.Staging(plan.builds, plan.run_id) as staging:
+            with publish.Staging(plan.builds, plan.run_id, progress.info) as staging:
                 _announce(plan, cache, progress)
                 steps = 2 if "pdf" in plan.formats else 1  # HTML, then the PDF printed from it
                 with progress.bars([job.stem for job in plan.jobs], steps):

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from gba_report import data, paths
 from gba_report.engine import digest
 from gba_report.fileio import atomic_write_bytes, atomic_write_text
@@ -369,6 +371,15 @@ class Cache:
                     path.unlink()  # orphaned checksums, temporary files, last-build records
         return removed
 
+    def _sweep_temporary_files(self) -> None:
+        """Delete half-written files of killed builds (``.<name>.<pid>.<hex>.tmp``)."""
+        for sub in (*KINDS, "last"):
+            for path in (self.root / sub).glob(".*.tmp"):
+                parts = path.name.split(".")
+                with contextlib.suppress(ValueError, OSError):
+                    if not psutil.pid_exists(int(parts[-3])):
+                        path.unlink()
+
     def prune(
         self, max_unused_days: float = MAX_UNUSED_DAYS, max_bytes: int | None = None
     ) -> list[Path]:
@@ -385,6 +396,7 @@ class Cache:
         Returns:
             The entries deleted.
         """
+        self._sweep_temporary_files()
         cutoff = time.time() - max_unused_days * 86400
         aged: list[tuple[float, int, Path]] = []
         for entry in self._entries():

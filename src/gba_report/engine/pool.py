@@ -24,7 +24,7 @@ from typing import IO
 
 import psutil
 
-from gba_report.engine import exitcodes
+from gba_report.engine import exitcodes, lifeline
 from gba_report.engine.messages import (
     REQUEST_FILE,
     RESULT_FILE,
@@ -183,7 +183,7 @@ class WorkerPool:
         task.workdir.mkdir(parents=True, exist_ok=True)
         job_file = task.workdir / REQUEST_FILE
         atomic_write_text(job_file, task.request.to_json())
-        env = dict(os.environ)
+        env = lifeline.child_env(dict(os.environ))  # the worker dies with us (kill -9 too)
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         env["PYTHONUNBUFFERED"] = "1"
         log = open(task.workdir / LOG_FILE, "wb")  # noqa: SIM115 - closed when the worker exits

@@ -14,9 +14,11 @@ import fcntl
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
+
+import psutil
 
 from gba_report.engine import exitcodes
 from gba_report.engine.errors import BuildError, describe_file_system_fault, is_file_system_fault
@@ -30,31 +32,56 @@ _STARTING_S = 3600
 _STALE_LINK_S = 60
 
 
-def _pid_alive(pid: int) -> bool:
+def _holder_alive(pid: int, started: float | None) -> bool:
+    """Whether ``pid`` runs and, when its start time was recorded, is the same process."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        proc = psutil.Process(pid)
+        if proc.status() == psutil.STATUS_ZOMBIE:
+            return False
+        return started is None or abs(proc.create_time() - started) < 1.0
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:
+    except psutil.Error:  # e.g. access denied: it exists, so leave its folder alone
         return True
-    return True
 
 
-def remove_stale(builds: Path) -> None:
-    """Remove temporary folders and links left by builds that were killed outright (SIGKILL)."""
-    for path in builds.glob(f"{STAGING_PREFIX}*"):
-        try:
-            pid = int((path / ".pid").read_text().strip())
-        except (OSError, ValueError):
-            pid = 0
-        if path.is_dir() and (pid == 0 or not _pid_alive(pid)):
+def _read_pid_file(path: Path) -> tuple[int, float | None]:
+    """``(pid, start time)`` from a staging folder's ``.pid`` (``(0, None)`` when unreadable)."""
+    try:
+        fields = path.read_text().split()
+        return int(fields[0]), (float(fields[1]) if len(fields) > 1 else None)
+    except (OSError, ValueError, IndexError):
+        return 0, None
+
+
+def remove_stale(builds: Path) -> list[str]:
+    """Remove what builds killed outright (SIGKILL, power loss) left behind; say what.
+
+    Temporary folders whose build is no longer running, and ``.latest-*`` links left by a
+    build killed while publishing. (The publish and scheduled locks are ``flock`` locks: the
+    kernel drops them with their holder, so none is ever stale.)
+
+    Returns:
+        One line per thing removed.
+    """
+    swept = []
+    for path in sorted(builds.glob(f"{STAGING_PREFIX}*")):
+        pid, started = _read_pid_file(path / ".pid")
+        if not path.is_dir() or (pid and _holder_alive(pid, started)):
+            continue
+        with contextlib.suppress(OSError):
             if pid == 0 and time.time() - path.stat().st_mtime < _STARTING_S:
                 continue  # very new and no pid file yet: another build is starting
-            shutil.rmtree(path, ignore_errors=True)
-    for link in builds.glob(".latest-*"):
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            holder = f"build pid {pid}, no longer running" if pid else "no build recorded"
+            swept.append(f"removed {path.name}, left by a build that was killed ({holder})")
+    for link in sorted(builds.glob(".latest-*")):
         with contextlib.suppress(FileNotFoundError):  # another build removed it first
             if time.time() - link.lstat().st_mtime > _STALE_LINK_S:
                 link.unlink()
+                swept.append(f"removed {link.name}, left by a build killed while publishing")
+    return swept
 
 
 class Staging:
@@ -63,19 +90,23 @@ class Staging:
     Args:
         builds: The builds folder (created when missing).
         run_id: The build's run id.
+        log: Called with one line per leftover of a killed build swept on entry.
     """
 
-    def __init__(self, builds: Path, run_id: str):
+    def __init__(self, builds: Path, run_id: str, log: Callable[[str], None] | None = None):
         self.builds = builds
         self.run_id = run_id
         self.path = builds / f"{STAGING_PREFIX}{run_id}"
         self.published: Path | None = None
+        self.log = log or (lambda line: None)
 
     def __enter__(self) -> Staging:
         self.builds.mkdir(parents=True, exist_ok=True)
-        remove_stale(self.builds)
+        for line in remove_stale(self.builds):
+            self.log(f"swept: {line}")
         self.path.mkdir(parents=True)
-        (self.path / ".pid").write_text(str(os.getpid()))
+        started = psutil.Process().create_time()
+        (self.path / ".pid").write_text(f"{os.getpid()} {started}\n")
         return self
 
     def __exit__(

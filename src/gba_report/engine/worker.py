@@ -21,7 +21,7 @@ from pathlib import Path  # noqa: E402
 
 import nbformat  # noqa: E402
 
-from gba_report.engine import exitcodes, export, kernel  # noqa: E402
+from gba_report.engine import exitcodes, export, kernel, lifeline  # noqa: E402
 from gba_report.engine.cache import check_entry, store_text  # noqa: E402
 from gba_report.engine.errors import (  # noqa: E402
     describe_file_system_fault,
@@ -83,6 +83,7 @@ def run(request: WorkerRequest) -> WorkerResult:
 def main(argv: list[str] | None = None) -> int:
     """Run the request file given as the only argument; write ``result.json`` beside it."""
     argv = sys.argv[1:] if argv is None else argv
+    lifeline.die_with_parent()  # and take the kernel along, even if the build is killed -9
     job_file = Path(argv[0])
     request = WorkerRequest.from_json(job_file.read_text(encoding="utf-8"))
     try:

@@ -1,0 +1,119 @@
+"""End-to-end: ``kill -9`` of a build leaves no process behind, and the next build sweeps up.
+
+A real build runs in a subprocess whose environment carries a token no other process has;
+every process it starts (workers, kernels, Playwright's driver, Chromium) inherits it. The
+build is killed with SIGKILL while a kernel runs, or while Chromium prints; within a few
+seconds no process with the token is left, ``latest`` is unchanged, and the next build
+succeeds and says which leftovers of the killed one it removed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from engine_helpers import ROOT, cli_env, fake_previous_build, latest_state, require_tool, run_cli
+
+pytestmark = pytest.mark.slow
+
+TOKEN_VAR = "GBA_TEST_BUILD_TOKEN"
+#: Seconds the processes of a killed build may take to notice and exit.
+GRACE_S = 10
+
+
+def _processes_with(token: str) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if proc.status() != psutil.STATUS_ZOMBIE and proc.environ().get(TOKEN_VAR) == token:
+                found.append(proc)
+        except psutil.Error:
+            continue  # gone meanwhile, or not ours to read
+    return found
+
+
+def _start(args: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "gba_report.cli", *args],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for(path: Path, proc: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 180
+    while not (path.exists() and path.read_text().strip()):
+        assert proc.poll() is None, f"the build ended before {what}: {proc.communicate()[1]}"
+        assert time.monotonic() < deadline, f"{what} never happened"
+        time.sleep(0.1)
+
+
+def _kill_and_check(proc: subprocess.Popen, token: str, expect: str) -> None:
+    started = [" ".join(p.cmdline()) for p in _processes_with(token)]
+    assert any(expect in cmd for cmd in started), started
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + GRACE_S
+    left = _processes_with(token)
+    while left and time.monotonic() < deadline:
+        time.sleep(0.2)
+        left = _processes_with(token)
+    names = [" ".join(p.cmdline())[:100] for p in left]
+    for p in left:  # do not leave them to the next test
+        p.kill()
+    assert not names, f"processes of the killed build still running: {names}"
+
+
+@pytest.fixture()
+def token() -> str:
+    return secrets.token_hex(8)
+
+
+def test_kill_9_while_kernels_run(tmp_path, token):
+    builds = tmp_path / "builds"
+    before = fake_previous_build(builds)
+    env = cli_env(tmp_path, **{TOKEN_VAR: token})
+    pid_file = tmp_path / "kernel.pid"
+    args = ["build", "sleeping", "--lang", "all", "--format", "html", "--out", str(builds)]
+    proc = _start([*args, "-p", f"pid_file={pid_file}"], env)
+    _wait_for(pid_file, proc, "a kernel started")
+    (staging,) = builds.glob(".tmp-*")
+    _kill_and_check(proc, token, "ipykernel")
+    assert latest_state(builds) == before
+    assert staging.exists(), "the killed build could not have removed its folder"
+
+    after = run_cli(
+        ["build", "fixture", "--lang", "en", "--format", "html", "--out", str(builds)], env
+    )
+    assert after.returncode == 0, after.stderr
+    (swept,) = [line for line in after.stderr.splitlines() if "swept:" in line]
+    assert f"removed {staging.name}, left by a build that was killed" in swept
+    assert f"pid {proc.pid}, no longer running" in swept
+    assert not staging.exists() and not list(builds.glob(".tmp-*"))
+    assert latest_state(builds) != before
+
+
+def test_kill_9_while_chromium_prints(tmp_path, token):
+    chromium = require_tool("chromium")
+    builds = tmp_path / "builds"
+    before = fake_previous_build(builds)
+    marker = tmp_path / "chromium.pid"
+    wrapper = tmp_path / "chromium-wrapper"
+    # The real browser, announcing itself first (exec keeps the pid).
+    wrapper.write_text(f'#!/bin/sh\necho $$ > "{marker}"\nexec "{chromium}" "$@"\n')
+    wrapper.chmod(0o755)
+    env = cli_env(tmp_path, GBA_REPORT_CHROMIUM=str(wrapper), **{TOKEN_VAR: token})
+    proc = _start(["build", "fixture", "--lang", "all", "--out", str(builds)], env)
+    _wait_for(marker, proc, "Chromium started")
+    _kill_and_check(proc, token, "chrom")
+    assert latest_state(builds) == before
