@@ -6,7 +6,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from gba_report.commands import build, cache, history, list_reports, scheduled, validate
+from gba_report.commands import (
+    build,
+    cache,
+    history,
+    list_reports,
+    reproduce,
+    scheduled,
+    validate,
+)
 
 #: sub-command -> module. Each module defines ``HELP`` (one line), ``add_arguments(parser)``
 #: and ``run(args) -> int`` (the exit code).
@@ -17,6 +25,7 @@ COMMANDS = {
     "scheduled": scheduled,
     "history": history,
     "cache": cache,
+    "reproduce": reproduce,
 }
 
 

@@ -18,7 +18,7 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
-from gba_report import keyfigures, paths
+from gba_report import keyfigures, lockfile, paths
 from gba_report.engine import digest
 from gba_report.engine.execute import ExecutedJob, executed_file
 from gba_report.engine.layout import EXECUTED_DIR, MANIFEST_FILE
@@ -121,6 +121,8 @@ class BuildManifest:
     started: str
     finished: str | None
     git_commit: str | None
+    #: sha256 of ``requirements.lock`` (:func:`gba_report.lockfile.lock_sha256`), None without.
+    lock_sha256: str | None
     versions: dict[str, str]
     data_version: str
     data_files: dict[str, str]
@@ -195,6 +197,7 @@ def build_manifest(
         started=iso(plan.started),
         finished=None,
         git_commit=_git_commit(),
+        lock_sha256=lockfile.lock_sha256(),
         versions=_versions(chromium_version),
         data_version=plan.inputs.data_version,
         data_files=plan.inputs.data_files,

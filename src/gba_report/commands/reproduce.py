@@ -1,0 +1,83 @@
+"""``gba-report reproduce RUN_ID``: re-run a kept build and say whether it came out the same."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from gba_report import paths
+from gba_report.commands import show_traceback
+from gba_report.engine import exitcodes
+from gba_report.engine.errors import BuildError, BuildInterrupted
+from gba_report.engine.progress import Progress
+from gba_report.engine.reproduce import reproduce
+
+HELP = "re-run a kept build with its parameters and data; say whether it came out the same"
+
+EPILOG = """\
+The kept build's data files must still match the sha256 recorded in its manifest.json; the
+re-run ignores the cache, builds HTML into a temporary folder (`latest` is never touched) and
+compares every key figure and every report's text (tags stripped, run id and date aside).
+
+exit codes:
+    0  identical
+    1  differences found (listed), the data files differ (named), or the re-run failed
+    2  no such kept build, or its manifest cannot be read
+  130  interrupted (Ctrl-C / SIGINT);  143  terminated (SIGTERM)"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the arguments of ``gba-report reproduce``.
+
+    Args:
+        parser: The sub-command's parser.
+    """
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EPILOG
+    parser.add_argument("run_id", metavar="RUN_ID", help="a kept build (`gba-report history`)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="builds folder holding RUN_ID (default: report/build, or GBA_REPORT_BUILD_DIR)",
+    )
+    parser.add_argument("--jobs", "-j", type=int, metavar="N", help="reports run in parallel")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary builds folder and print its path"
+    )
+    parser.add_argument("--quiet", "-q", action="store_true", help="print the verdict only")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Reproduce the build; print "identical" or every difference.
+
+    Args:
+        args: Parsed options.
+
+    Returns:
+        0 when identical, else an exit code listed in the epilog.
+    """
+    progress = Progress(quiet=args.quiet)
+    builds = args.out.expanduser().absolute() if args.out else paths.builds_dir()
+    try:
+        result = reproduce(builds, args.run_id, progress, jobs=args.jobs, keep=args.keep)
+    except BuildError as exc:
+        show_traceback(args, exc)
+        progress.error(str(exc))
+        return exc.code
+    except BuildInterrupted as exc:
+        show_traceback(args, exc)
+        progress.error("reproduce interrupted: the re-run was stopped, its folder removed")
+        return exc.code
+    if result.kept is not None:
+        print(f"re-run kept in {result.kept}")
+    if result.identical:
+        print(
+            f"reproduce {result.run_id}: identical ({result.runs} report x language runs: "
+            "every key figure and every report's text)"
+        )
+        return exitcodes.OK
+    print(f"reproduce {result.run_id}: {len(result.differences)} difference(s):")
+    for line in result.differences:
+        print(f"  {line}")
+    return exitcodes.FAILED
