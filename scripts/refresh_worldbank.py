@@ -4,10 +4,14 @@ Usage:
     .venv/bin/python scripts/refresh_worldbank.py [--dry-run] [--start 2010] [--end 2024]
         [--data-dir DIR]
 
-Needs network access to api.worldbank.org. Rewrites only the rows with series worldbank_wdi for
-the economies already in the table (other rows unchanged), validates the result, then sets
-date_accessed in data/rd_intensity.meta.yml and for worldbank-wdi-gerd in data/sources.csv.
-The logic lives in gba_report.data.worldbank.
+Needs network access to api.worldbank.org. Rewrites only the rows of
+data/rd_intensity_worldbank.csv for the economies already in it (other rows unchanged) and
+sets date_accessed in its sidecar. What was fetched is checked first (every page and
+observation, the announced total, the new table's schema); a malformed or partial answer
+changes nothing and prints one error line. The logic lives in gba_report.data.worldbank.
+
+Exit codes: 0 done; 1 the new table would be invalid, or a file could not be written
+(nothing replaced); 2 the API could not be reached or answered something malformed or partial.
 """
 
 from __future__ import annotations
@@ -33,7 +37,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"refresh_worldbank: {exc}", file=sys.stderr)
         return 2
     except DataError as exc:
-        print(f"refresh_worldbank: data problem, nothing written:\n{exc}", file=sys.stderr)
+        first = exc.errors[0].format() if exc.errors else str(exc)
+        more = f" (and {len(exc.errors) - 1} more problems)" if len(exc.errors) > 1 else ""
+        print(
+            f"refresh_worldbank: the refreshed table would be invalid, nothing was changed: "
+            f"{first}{more}",
+            file=sys.stderr,
+        )
+        return 1
+    except OSError as exc:
+        print(
+            f"refresh_worldbank: cannot write {exc.filename or 'the data folder'}: "
+            f"{exc.strerror or exc}; the data files were left as they were",
+            file=sys.stderr,
+        )
         return 1
     print(result.summary())
     return 0

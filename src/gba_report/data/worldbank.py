@@ -7,6 +7,14 @@ curated ``rd_intensity.csv`` or the source catalogue). Rows for the economies al
 table and for years in the requested range are replaced; every other row is kept byte for byte.
 The sidecar's ``date_accessed`` and the calendar's database ``vintage`` (the API's
 ``lastupdated``) are updated. The fetch function is injectable, so tests run offline.
+
+Nothing is replaced until everything fetched has been checked: every page's shape, every
+observation's fields (economy code, year, numeric value), that the pages together hold as many
+observations as the API's ``total`` announces (a partial answer is refused), and the new table
+against its schema (:func:`gba_report.data.tables.read_table`) in a scratch folder together
+with its new sidecar. Only then are the table, the sidecar and the codebook replaced, each
+atomically (:mod:`gba_report.fileio`). A malformed or partial response raises
+:class:`WorldBankError` and leaves the data as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import os
 import re
 import shutil
@@ -30,9 +39,10 @@ import yaml
 
 from gba_report import paths
 from gba_report.data import curation
-from gba_report.data.metadata import read_sidecar
+from gba_report.data.metadata import codebook_markdown, read_sidecar
 from gba_report.data.schemas import TABLES
 from gba_report.data.tables import read_table
+from gba_report.fileio import atomic_copy, atomic_write_text
 
 INDICATOR = "GB.XPD.RSDV.GD.ZS"
 SERIES = "worldbank_wdi"
@@ -167,17 +177,68 @@ def fetch_observations(
         fetch: Function taking a URL and returning parsed JSON (injected in tests).
 
     Returns:
-        All observations and the API's ``lastupdated`` date.
+        All observations (each checked by :func:`check_observation`) and the API's
+        ``lastupdated`` date.
+
+    Raises:
+        WorldBankError: An error answer, a malformed page or observation, or fewer
+            observations than the API's ``total`` (a partial answer).
     """
     observations: list[dict[str, Any]] = []
-    page, pages, last_updated = 1, 1, None
+    page, pages, last_updated, total = 1, 1, None, None
     while page <= pages:
         info, items = parse_page(fetch(build_url(codes, start, end, page=page)))
-        pages = int(info.get("pages") or 1)
+        try:
+            pages = int(info.get("pages") or 1)
+            total = int(info["total"]) if info.get("total") is not None else total
+        except (TypeError, ValueError):
+            raise WorldBankError(
+                f"World Bank API response, page {page}: 'pages' / 'total' are not numbers "
+                f"({info.get('pages')!r}, {info.get('total')!r}); nothing was changed"
+            ) from None
         last_updated = info.get("lastupdated", last_updated)
+        for number, item in enumerate(items, start=1):
+            check_observation(item, f"page {page}, observation {number}")
         observations.extend(items)
         page += 1
+    if total is not None and len(observations) != total:
+        raise WorldBankError(
+            f"World Bank API response is partial: {len(observations)} observations on "
+            f"{pages} page(s), the API announced {total}; nothing was changed. Try again later."
+        )
     return observations, last_updated
+
+
+def check_observation(obs: Any, where: str) -> None:
+    """Check one observation of an API answer (shape, economy, year, value).
+
+    Args:
+        obs: The observation as parsed from JSON.
+        where: Where it is (``page 1, observation 3``), for the message.
+
+    Raises:
+        WorldBankError: The observation is malformed.
+    """
+
+    def bad(what: str) -> WorldBankError:
+        return WorldBankError(f"World Bank API response, {where}: {what}; nothing was changed")
+
+    if not isinstance(obs, dict):
+        raise bad(f"expected an object, got {type(obs).__name__}")
+    if not isinstance(obs.get("indicator"), dict) or not obs["indicator"].get("id"):
+        raise bad("no indicator id")
+    if not isinstance(obs.get("countryiso3code"), str):
+        raise bad("no countryiso3code")
+    if not re.fullmatch(r"\d{4}", str(obs.get("date") or "")):
+        raise bad(f"date {obs.get('date')!r} is not a year")
+    value = obs.get("value")
+    if value is not None:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise bad(f"value {value!r} is not a number") from None
+        if not math.isfinite(number):
+            raise bad(f"value {value!r} is not a finite number")
 
 
 def _format_value(value: Any) -> str:
@@ -293,13 +354,7 @@ def refresh(
     writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
     writer.writeheader()
     writer.writerows(out_rows)
-    _write_checked(data_dir, buffer.getvalue())
-    write_sidecar(data_dir, date_accessed=today, last_updated=last_updated)
-    codebook = data_dir / "CODEBOOK.md"
-    if codebook.is_file():  # the codebook shows date_accessed: keep it in step
-        from gba_report.data.metadata import codebook_markdown
-
-        codebook.write_text(codebook_markdown(data_dir), encoding="utf-8")
+    _write_checked(data_dir, buffer.getvalue(), today, last_updated)
     result.written = True
     return result
 
@@ -326,18 +381,48 @@ def _same(old: str, new: str) -> bool:
         return False
 
 
-def _write_checked(data_dir: Path, text: str) -> None:
-    """Validate the new table in a scratch folder, then replace the file atomically."""
+def _write_checked(data_dir: Path, text: str, today: dt.date, last_updated: str | None) -> None:
+    """Check the new table and sidecar in a scratch folder, then replace each atomically.
+
+    Raises:
+        DataError: The new table breaks its schema (nothing is replaced then).
+    """
     with tempfile.TemporaryDirectory() as scratch:
         scratch_dir = Path(scratch)
-        for name in ("regions.csv",):
-            shutil.copy2(data_dir / name, scratch_dir / name)
+        shutil.copy2(data_dir / "regions.csv", scratch_dir / "regions.csv")
         (scratch_dir / f"{TABLE}.csv").write_text(text, encoding="utf-8")
         read_table(TABLE, scratch_dir)
-    target = data_dir / f"{TABLE}.csv"
-    tmp = target.with_suffix(".csv.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)
+        write_sidecar(data_dir, date_accessed=today, last_updated=last_updated, out_dir=scratch_dir)
+        read_sidecar(TABLE, scratch_dir)
+        _replace_together(
+            [
+                (scratch_dir / name, data_dir / name)
+                for name in (f"{TABLE}.csv", f"{TABLE}.meta.yml")
+            ]
+        )
+    codebook = data_dir / "CODEBOOK.md"
+    if codebook.is_file():  # the codebook shows date_accessed: keep it in step
+        atomic_write_text(codebook, codebook_markdown(data_dir))
+
+
+def _replace_together(pairs: list[tuple[Path, Path]]) -> None:
+    """Replace each target by its source: all copied beside their targets first, then renamed.
+
+    A full disk or a permission problem shows while copying, before any target is touched;
+    the renames that follow only swap directory entries.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for source, target in pairs:
+            tmp = target.with_name(f".{target.name}.new")
+            atomic_copy(source, tmp)
+            staged.append((tmp, target))
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, target in staged:
+        os.replace(tmp, target)
 
 
 def write_sidecar(
@@ -345,6 +430,7 @@ def write_sidecar(
     *,
     date_accessed: dt.date | None = None,
     last_updated: str | None = None,
+    out_dir: Path | None = None,
 ) -> None:
     """Write the World Bank table's sidecar from its prose (``data/curation/sidecars``).
 
@@ -355,12 +441,15 @@ def write_sidecar(
         data_dir: Folder of the data (default: :func:`gba_report.paths.data_dir`).
         date_accessed: Date of the refresh.
         last_updated: The API's ``lastupdated`` (``YYYY-MM-DD``).
+        out_dir: Where the table to describe is and the sidecar goes (default: ``data_dir``;
+            the refresh writes to a scratch folder first).
     """
     data_dir = data_dir or paths.data_dir()
+    out_dir = out_dir or data_dir
     current = read_sidecar(TABLE, data_dir) if (data_dir / f"{TABLE}.meta.yml").is_file() else {}
-    rows = curation.read_csv(data_dir / f"{TABLE}.csv")
+    rows = curation.read_csv(out_dir / f"{TABLE}.csv")
     columns = list(rows[0]) if rows else TABLES[TABLE].column_names
-    meta = curation.write_sidecar(data_dir, TABLE, rows, columns, curation.curation_dir(data_dir))
+    meta = curation.write_sidecar(out_dir, TABLE, rows, columns, curation.curation_dir(data_dir))
     accessed = date_accessed.isoformat() if date_accessed else current.get("date_accessed")
     match = re.match(r"^(\d{4})-(\d{2})", str(last_updated or ""))
     old_vintage = next(
@@ -373,4 +462,4 @@ def write_sidecar(
         if entry.get("kind") == "database" and vintage:
             entry["vintage"] = str(vintage)
     text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
-    (data_dir / f"{TABLE}.meta.yml").write_text(text, encoding="utf-8")
+    atomic_write_text(out_dir / f"{TABLE}.meta.yml", text)
