@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import fcntl
 import os
 import time
 from pathlib import Path
@@ -165,3 +166,16 @@ def test_validate_reports_an_unreadable_file_in_one_line(tmp_path, monkeypatch, 
 def test_debug_before_or_after_the_command(argv):
     args = cli.make_parser().parse_args(argv)
     assert args.debug is ("--debug" in argv)
+
+
+def test_publish_lock_held_too_long_is_exit_4(tmp_path):
+    builds = tmp_path / "builds"
+    builds.mkdir()
+    with open(builds / ".publish.lock", "a+") as holder:
+        fcntl.flock(holder, fcntl.LOCK_EX)  # another build publishing (a separate open file)
+        with pytest.raises(BuildError) as caught, publish.publish_lock(builds, timeout_s=0.3):
+            pass
+    assert caught.value.code == exitcodes.PUBLISH_FAILED == 4
+    assert str(caught.value) == (
+        f"another build has held {builds / '.publish.lock'} for over 0 s; nothing was published"
+    )
