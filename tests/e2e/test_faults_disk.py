@@ -66,11 +66,11 @@ def _error_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if " error: " in line or line.startswith("error")]
 
 
-def _assert_one_line(result, path_part: str, fault: str, todo: str) -> None:
+def _assert_one_line(result, path_part: str, fault: str, todo: str, verb: str = "write") -> None:
     assert result.returncode == 4, result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     (line,) = _error_lines(result.stderr)
-    assert f"cannot write {path_part}" in line, line
+    assert f"cannot {verb} {path_part}" in line, line
     assert fault in line and todo in line, line
     assert "Nothing was published" in line
 
@@ -149,7 +149,9 @@ def test_permission_denied(tmp_path):
             text=True,
             timeout=300,
         )
-        _assert_one_line(result, str(builds / ".tmp-"), "permission denied", "make it writable")
+        _assert_one_line(
+            result, str(builds / ".tmp-"), "permission denied", "fix its permissions", "access"
+        )
         assert latest_state(builds) == before
         assert not list(builds.glob(".tmp-*"))
     finally:

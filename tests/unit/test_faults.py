@@ -25,19 +25,20 @@ from gba_report.engine.errors import (
 
 
 @pytest.mark.parametrize(
-    "code, fault, todo",
+    "code, verb, fault, todo",
     [
-        (errno.ENOSPC, "no space left on the device (ENOSPC)", "free some space there"),
-        (errno.EACCES, "permission denied (EACCES)", "make it writable for this user"),
-        (errno.EROFS, "read-only file system (EROFS)", "build to a writable folder"),
+        (errno.ENOSPC, "write", "no space left on the device (ENOSPC)", "free some space there"),
+        (errno.EACCES, "access", "permission denied (EACCES)", "fix its permissions for this user"),
+        (errno.EROFS, "write", "read-only file system (EROFS)", "build to a writable folder"),
     ],
 )
-def test_one_line_names_path_fault_and_remedy(code, fault, todo):
+def test_one_line_names_path_fault_and_remedy(code, verb, fault, todo):
     exc = OSError(code, os.strerror(code), "/srv/builds/.tmp-x/summary.en.html")
     assert is_file_system_fault(exc)
     line = describe_file_system_fault(exc)
     assert "\n" not in line
-    assert line.startswith(f"cannot write /srv/builds/.tmp-x/summary.en.html: {fault}; {todo}")
+    path = "/srv/builds/.tmp-x/summary.en.html"
+    assert line.startswith(f"cannot {verb} {path}: {fault}; {todo}")
     assert "--out DIR" in line and "Nothing was published" in line
 
 

@@ -32,13 +32,14 @@ class BuildInterrupted(BaseException):  # noqa: N818 - mirrors KeyboardInterrupt
         self.code = code
 
 
-#: File-system faults a build reports in one line (exit code 4), and what to do about each.
-FILE_SYSTEM_FAULTS: dict[int, tuple[str, str]] = {
-    errno.ENOSPC: ("no space left on the device", "free some space there"),
-    errno.EDQUOT: ("disk quota exceeded", "free some space there or raise the quota"),
-    errno.EACCES: ("permission denied", "make it writable for this user"),
-    errno.EPERM: ("operation not permitted", "make it writable for this user"),
-    errno.EROFS: ("read-only file system", "build to a writable folder"),
+#: File-system faults a build reports in one line (exit code 4): the verb, the fault and what
+#: to do about it. Permission problems can also meet an input (a data file), hence "access".
+FILE_SYSTEM_FAULTS: dict[int, tuple[str, str, str]] = {
+    errno.ENOSPC: ("write", "no space left on the device", "free some space there"),
+    errno.EDQUOT: ("write", "disk quota exceeded", "free some space there or raise the quota"),
+    errno.EACCES: ("access", "permission denied", "fix its permissions for this user"),
+    errno.EPERM: ("access", "operation not permitted", "fix its permissions for this user"),
+    errno.EROFS: ("write", "read-only file system", "build to a writable folder"),
 }
 
 
@@ -53,10 +54,12 @@ def describe_file_system_fault(exc: OSError) -> str:
     Args:
         exc: The error (its ``filename`` is the path named).
     """
-    what, todo = FILE_SYSTEM_FAULTS.get(exc.errno or 0, (exc.strerror or str(exc), "fix it"))
+    verb, what, todo = FILE_SYSTEM_FAULTS.get(
+        exc.errno or 0, ("write", exc.strerror or str(exc), "fix it")
+    )
     path = exc.filename if exc.filename is not None else "a file"
     return (
-        f"cannot write {path}: {what} ({errno.errorcode.get(exc.errno or 0, '?')}); {todo} "
+        f"cannot {verb} {path}: {what} ({errno.errorcode.get(exc.errno or 0, '?')}); {todo} "
         "(or choose another builds folder with --out DIR) and run the build again. "
         "Nothing was published; `latest` still points at the previous build."
     )
