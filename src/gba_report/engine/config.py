@@ -8,7 +8,7 @@ parameter defaults). The engine reads nothing about reports from anywhere else.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,8 @@ class Settings:
         cell_timeout: Seconds one notebook cell may run (None: no limit).
         pdf_concurrency: PDFs printed at the same time by the one browser.
         kernel: Jupyter kernel the notebooks run in.
+        publisher: The publisher line of the reports' citations, per language.
+        publish_url: Where the builds are published ("" when not), for the citations.
     """
 
     languages: tuple[str, ...]
@@ -57,6 +59,8 @@ class Settings:
     cell_timeout: float | None = None
     pdf_concurrency: int = 1
     kernel: str = "python3"
+    publisher: dict[str, str] = field(default_factory=dict)
+    publish_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,16 @@ def _settings(path: Path, raw: dict[str, Any]) -> Settings:
         cell_timeout=_number(path, raw, "cell_timeout", float),
         pdf_concurrency=_number(path, raw, "pdf_concurrency", int) or 1,
         kernel=str(raw.get("kernel") or "python3"),
+        publisher=_per_language(raw.get("publisher")),
+        publish_url=str(raw.get("publish_url") or ""),
     )
+
+
+def _per_language(value: Any) -> dict[str, str]:
+    """A text given once or per language, in every language (English as the fallback)."""
+    if not isinstance(value, dict):
+        value = {"en": str(value or "")}
+    return {lang: str(value.get(lang) or value.get("en") or "") for lang in i18n.LANGS}
 
 
 def _notebooks_dir(path: Path, raw: dict[str, Any]) -> Path:
