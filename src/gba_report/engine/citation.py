@@ -154,7 +154,7 @@ def bibtex(
             f"run {manifest.get('run_id', '')}"
         )
         + "}",
-        "language": lang,
+        "language": "{" + lang + "}",
     }
     url = report_url(settings, stem)
     if url:
@@ -193,7 +193,7 @@ def citation_cff(manifest: Mapping[str, Any], settings: Settings) -> str:
                 "title": str(load_title(entry, lang)),
                 "authors": [{"name": settings.publisher.get(lang) or publisher}],
                 "year": int(date[:4]) if date[:4].isdigit() else date[:4],
-                "languages": [lang],
+                "languages": [lang.split("-")[0]],  # ISO 639 (zh-Hant: zh)
                 "notes": f"data version {manifest.get('data_version', '')}; "
                 f"run {manifest.get('run_id', '')}",
             }

@@ -172,10 +172,11 @@ def licence(ids: Sequence[str], lang: str) -> tuple[dict[str, str], str]:
     terms = []
     for sid in ids:
         row = _catalogue()[sid]
-        term = row.get(column) or row.get("licence_note", "")
+        term = (row.get(column) or row.get("licence_note", "")).strip().rstrip("。.")
         if term and term not in terms:
             terms.append(term)
-    text = str(i18n.tr(lang, "reuse.licence.mixed", terms="; ".join(terms)))
+    sep = str(i18n.tr(lang, "engine.title_block.item_separator"))
+    text = str(i18n.tr(lang, "reuse.licence.mixed", terms=sep.join(terms)))
     return {"name": "other-at", "title": text}, text
 
 

@@ -25,6 +25,8 @@ from gba_report.engine import citation, downloads, title
 from gba_report.present import i18n
 from gba_report.present.downloads import MIME_TYPE, DownloadPayload
 
+#: Longest heading id kept as nbconvert made it (UTF-8 bytes).
+MAX_ID_BYTES = 64
 #: Where the template puts the table of contents.
 TOC_MARKER = "<!--GBA-TOC-->"
 
@@ -49,7 +51,9 @@ def add_toc(html: str, lang: str) -> str:
         text = _TAG_RE.sub("", inner).replace("¶", "").strip()
         found = _ID_RE.search(attrs)
         anchor = found.group(1) if found else ""
-        if not anchor or anchor in used:
+        # long ids (nbconvert's ids are the heading text) become PDF names over the 127-byte
+        # limit when Chromium writes the bookmarks: short ids instead
+        if not anchor or anchor in used or len(anchor.encode("utf-8")) > MAX_ID_BYTES:
             anchor = f"gba-sec-{len(entries) + 1}"
             attrs = _ID_RE.sub("", attrs) + f' id="{anchor}"'
         used.add(anchor)
@@ -108,14 +112,32 @@ def link_row(payload: DownloadPayload, stem: str, lang: str) -> str:
 
 
 def with_download_links(nb: nbformat.NotebookNode, stem: str, lang: str) -> nbformat.NotebookNode:
-    """Copy of ``nb`` with each download payload output replaced by its link row (HTML)."""
+    """Copy of ``nb`` with each download payload turned into its link row (HTML).
+
+    The row joins the HTML output just before it (the caption, source line or legend it
+    belongs under), so a cell's layout (the brief's two charts side by side) keeps its outputs;
+    a payload with no HTML output before it becomes an HTML output of its own.
+    """
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
+        kept: list = []
         for output in cell.get("outputs") or []:
             data = output.get("data") or {}
-            if MIME_TYPE in data:
-                row = link_row(DownloadPayload.from_dict(data[MIME_TYPE]), stem, lang)
+            if MIME_TYPE not in data:
+                kept.append(output)
+                continue
+            row = link_row(DownloadPayload.from_dict(data[MIME_TYPE]), stem, lang)
+            before = kept[-1] if kept else None
+            if before is not None and "text/html" in (before.get("data") or {}):
+                text = before["data"]["text/html"]
+                before["data"]["text/html"] = (
+                    "".join(text) if isinstance(text, list) else text
+                ) + row
+            else:
                 output["data"] = nbformat.from_dict({"text/html": row})
+                kept.append(output)
+        if "outputs" in cell:
+            cell.outputs = kept
     return nb
 
 

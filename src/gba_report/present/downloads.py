@@ -70,7 +70,7 @@ class DownloadPayload:
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    """The CSV of a section's frame: UTF-8 text, no index, ``\\n`` line ends, empty for NA."""
+    """The CSV of a section's frame: UTF-8 text, no index, newline line ends, empty for NA."""
     return frame.to_csv(index=False, lineterminator="\n")
 
 
