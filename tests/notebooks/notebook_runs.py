@@ -18,8 +18,8 @@ from matplotlib.figure import Figure
 
 from gba_report import keyfigures, paths
 from gba_report.engine.params import notebook_parameters
-from gba_report.present.narrative import Output
 from gba_report.present import downloads
+from gba_report.present.narrative import Output
 from gba_report.present.sections import Chart, Downloads
 
 LATIN = re.compile(r"[A-Za-z]")
