@@ -1,7 +1,7 @@
 """A chart as files: the SVG the report shows (alt text, hover titles) and a PNG at 2x for slides.
 
-- :func:`tip`: give the points (markers of a scatter, bars of a bar chart) of one artist a
-  hover text each ("Guangdong, 2024: 3.60%"); :func:`render_svg` writes them as SVG
+- :func:`tip`: give the points of one scatter a hover text each (series, year, value:
+  "Guangdong · 2024: 3.6 (R&D intensity, % of GDP)"); :func:`render_svg` writes them as SVG
   ``<title>`` elements, which browsers show on hover: no JavaScript, nothing remote.
 - :func:`render_svg`: the SVG with a ``<title>`` (the chart's text alternative, in the report's
   language) and ``role="img"``, every id prefixed so several charts can sit inline in one page,
@@ -30,31 +30,44 @@ _POINT_RE = re.compile(r"<(use|path)\b([^>]*?)(/?)>")
 _TIPS = "_gba_tips"
 
 
-def tip(artist: Any, titles: Sequence[str]) -> None:
-    """Attach one hover text per drawn point of ``artist`` (in drawing order).
+def _number(value: Any) -> str:
+    """A value as the data holds it (no rounding): ``3.6``, ``2024``, ``5099.6``."""
+    number = float(value)
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def tip(artist: Any, series: str, xs: Sequence[Any], ys: Sequence[Any]) -> None:
+    """Give every point an artist draws a hover text: series, x (year) and value.
+
+    The text is "<series> · <x>: <value> (<y-axis label>)", made when the SVG is rendered
+    (the axis label is set after the points are drawn).
 
     Args:
-        artist: A ``PathCollection`` (scatter), a ``Line2D`` with markers or a bar container's
-            patches' owner (``BarContainer``).
-        titles: One text per point, in the order the points were given to matplotlib (points
-            with a missing value are not drawn and must be left out).
+        artist: A ``PathCollection`` from ``ax.scatter`` (one marker per point, in order).
+        series: The series' name in the report's language.
+        xs: The points' x values (years, editions), in the order given to matplotlib.
+        ys: Their values; points with a missing value are not drawn and are skipped here too.
     """
-    figure = artist.figure if not hasattr(artist, "patches") else artist.patches[0].figure
-    tips: dict[str, list[str]] = figure.__dict__.setdefault(_TIPS, {})
-    targets = list(artist.patches) if hasattr(artist, "patches") else [artist]
-    if len(targets) > 1:  # a bar container: one patch per bar
-        for patch, title in zip(targets, titles, strict=True):
-            gid = f"gbatip{len(tips)}"
-            patch.set_gid(gid)
-            tips[gid] = [title]
-        return
+    tips: list[tuple[str, Any, str, list[tuple[Any, Any]]]] = artist.figure.__dict__.setdefault(
+        _TIPS, []
+    )
     gid = f"gbatip{len(tips)}"
     artist.set_gid(gid)
-    tips[gid] = list(titles)
+    points = [(x, y) for x, y in zip(xs, ys, strict=True) if y == y and y is not None]
+    tips.append((gid, artist.axes, series, points))
 
 
-def _with_tips(svg: str, tips: dict[str, list[str]]) -> str:
-    for gid, titles in tips.items():
+def _titles(entry: tuple[str, Any, str, list[tuple[Any, Any]]]) -> list[str]:
+    _, ax, series, points = entry
+    label = ax.get_ylabel().replace("\n", " ").strip()
+    wide = re.search(r"[\u3000-\u9fff]", label + series)  # Chinese: full-width brackets
+    unit = (f"（{label}）" if wide else f" ({label})") if label else ""
+    return [f"{series} · {_number(x)}: {_number(y)}{unit}" for x, y in points]
+
+
+def _with_tips(svg: str, tips: list[tuple[str, Any, str, list[tuple[Any, Any]]]]) -> str:
+    for entry in tips:
+        gid, titles = entry[0], _titles(entry)
         start = svg.find(f'<g id="{gid}"')
         if start < 0:
             continue
@@ -103,7 +116,7 @@ def render_svg(fig: Figure, alt: str, prefix: str) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
     svg = buf.getvalue().decode("utf-8")
-    svg = _with_tips(svg, fig.__dict__.get(_TIPS, {}))
+    svg = _with_tips(svg, fig.__dict__.get(_TIPS, []))
     svg = _ID_RE.sub(lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = _REF_RE.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
     title_id = f"{prefix}-alt"
