@@ -267,6 +267,32 @@ def _check_pdfs(latest, manifest):
                 assert str(info.Producer).startswith(str(info.Creator))
                 with pdf.open_metadata() as xmp:
                     assert xmp["dc:title"] == str(info.Title)
+                charts = [f for f in info_files(manifest, name, lang) if f.endswith(".svg")]
+                alts = _figure_alts(pdf.Root.StructTreeRoot)
+                assert len(alts) == len(charts) and all(a.strip() for a in alts), (name, lang)
+
+
+def info_files(manifest, name, lang):
+    """The download files of one report x language, from the manifest."""
+    return manifest["reports"][name]["langs"][lang]["downloads"]["files"]
+
+
+def _figure_alts(node, depth=0):
+    """``/Alt`` of every ``/Figure`` element of a PDF structure tree."""
+    import pikepdf
+
+    found = []
+    if depth > 80:
+        return found
+    if isinstance(node, pikepdf.Dictionary):
+        if str(node.get("/S", "")) == "/Figure":
+            found.append(str(node.get("/Alt", "")))
+        if "/K" in node:
+            found += _figure_alts(node.K, depth + 1)
+    elif isinstance(node, pikepdf.Array):
+        for child in node:
+            found += _figure_alts(child, depth + 1)
+    return found
 
 
 def _check_citations(latest, manifest):
