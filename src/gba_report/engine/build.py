@@ -83,6 +83,8 @@ def _stop_on_signals() -> Iterator[None]:
 
 def _announce(plan: Plan, cache: Cache, progress: Progress) -> None:
     """Log what will run and why, and the releases due that the data lacks."""
+    for line in plan.skipped:
+        progress.info(line)
     for job in plan.jobs:
         if not job.exec_cached:
             reason = cache.miss_reason(job.stem, job.keys.components)

@@ -7,8 +7,9 @@ parameter defaults). The engine reads nothing about reports from anywhere else.
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +33,18 @@ class ReportSpec:
         notebook: The report notebook.
         title: Title per language.
         defaults: Parameter values that override the notebook's own defaults.
+        variants: Named variant sets of this report: ``{set: {parameter: values}}``.
+        requires_rows: ``{parameter: dataset}``: a variant is built only when the dataset has
+            rows whose ``region_code`` (or ``cluster_code``) is the variant's value; others are
+            skipped with a log line.
     """
 
     name: str
     notebook: Path
     title: dict[str, str]
     defaults: dict[str, Any]
+    variants: dict[str, dict[str, Any]] = field(default_factory=dict)
+    requires_rows: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -67,11 +74,13 @@ class ReportConfig:
         path: The manifest file.
         settings: Its ``settings``.
         reports: Its reports, in manifest order.
+        variant_sets: Top-level named variant sets: ``{set: {report: {parameter: values}}}``.
     """
 
     path: Path
     settings: Settings
     reports: dict[str, ReportSpec]
+    variant_sets: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
 
 def _fail(path: Path, message: str) -> BuildError:
@@ -145,15 +154,32 @@ def load_config(path: Path | None = None) -> ReportConfig:
             notebook=nb_dir / entry["notebook"],
             title=entry.get("title") or {},
             defaults=dict(entry.get("defaults") or {}),
+            variants=_mapping(path, entry, "variants", f"reports.{name}.variants"),
+            requires_rows=_mapping(path, entry, "requires_rows", f"reports.{name}.requires_rows"),
         )
     if not reports:
         raise _fail(path, "no reports listed under 'reports:'")
     settings = _settings(path, raw_settings)
+    sets = _mapping(path, raw, "variants", "variants")
+    for set_name, per_report in sets.items():
+        if not isinstance(per_report, dict):
+            raise _fail(path, f"variants.{set_name} must map report names to parameters")
+        unknown = [r for r in per_report if r not in reports]
+        if unknown:
+            raise _fail(path, f"variants.{set_name}: unknown report(s) {', '.join(unknown)}")
     return ReportConfig(
         path=path,
         settings=settings,
         reports={name: _with_titles(spec) for name, spec in reports.items()},
+        variant_sets=sets,
     )
+
+
+def _mapping(path: Path, raw: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = raw.get(key) or {}
+    if not isinstance(value, dict):
+        raise _fail(path, f"{where} must be a mapping")
+    return {str(k): v for k, v in value.items()}
 
 
 def _with_titles(spec: ReportSpec) -> ReportSpec:
@@ -162,4 +188,4 @@ def _with_titles(spec: ReportSpec) -> ReportSpec:
     if isinstance(title, str):
         title = {lang: title for lang in i18n.LANGS}
     titles = {lang: str(title.get(lang) or title.get("en") or spec.name) for lang in i18n.LANGS}
-    return ReportSpec(spec.name, spec.notebook, titles, spec.defaults)
+    return dataclasses.replace(spec, title=titles)

@@ -229,7 +229,7 @@ def print_pdfs(
             (item, key, target), failed = _next_event(events)
             if failed is not None:
                 error = error or BuildError(
-                    f"{item.job.report} ({item.job.lang}): printing the PDF with {chromium} "
+                    f"{item.job.name} ({item.job.lang}): printing the PDF with {chromium} "
                     f"failed: {type(failed).__name__}: {_first_line(failed)}",
                     exitcodes.FAILED,
                 )

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from gba_report import paths
+from gba_report.data import load as load_dataset
 from gba_report.data.errors import DataError
-from gba_report.engine import chromium, exitcodes, params, title
+from gba_report.engine import chromium, exitcodes, params, shards, title, variants
 from gba_report.engine.cache import BuildInputs, Cache, CacheKeys, cache_keys
 from gba_report.engine.config import ReportConfig
 from gba_report.engine.errors import BuildError
@@ -38,6 +39,7 @@ class Job:
         keys: Its cache keys.
         exec_cached: The executed notebook is in the cache.
         html_cached: The exported HTML is in the cache too.
+        variant: The variant it builds (None: the report's one default parameter set).
     """
 
     report: str
@@ -48,11 +50,17 @@ class Job:
     keys: CacheKeys
     exec_cached: bool
     html_cached: bool
+    variant: variants.Variant | None = None
+
+    @property
+    def name(self) -> str:
+        """``<report>`` or ``<report>--<variant>``: the job's entry in the manifest."""
+        return self.report + (self.variant.suffix if self.variant else "")
 
     @property
     def stem(self) -> str:
-        """``<report>.<lang>``: the base name of every output of this job."""
-        return f"{self.report}.{self.lang}"
+        """``<report>.<lang>`` (``<report>--SH.<lang>``): the base name of its outputs."""
+        return f"{self.name}.{self.lang}"
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,10 @@ class Plan:
         force: Ignore the cache.
         chromium: The browser that prints PDFs (None when no PDF is wanted).
         inputs: Hashes of data, code and template.
-        jobs: Every report x language, reports in the requested order, then languages.
+        jobs: Every report x variant x language, reports in the requested order, then
+            variants, then languages (a shard: its slice only).
+        skipped: Variants not built, each with why (no rows in the data they need).
+        all_jobs: Every job of the whole plan (a shard's plan holds its slice in ``jobs``).
     """
 
     config: ReportConfig
@@ -86,6 +97,8 @@ class Plan:
     chromium: str | None
     inputs: BuildInputs
     jobs: tuple[Job, ...]
+    skipped: tuple[str, ...] = ()
+    all_jobs: tuple[Job, ...] = ()
 
 
 def parse_list(values: Sequence[str] | None, allowed: Sequence[str], what: str) -> list[str]:
@@ -208,6 +221,145 @@ def _cell_timeout(config: ReportConfig, options: BuildOptions) -> float | None:
     return float(value)
 
 
+def _set_reports(config: ReportConfig, set_name: str | None) -> list[str]:
+    """The reports a named variant set covers (when no report is named on the command line)."""
+    if not set_name:
+        return []
+    covered = set(config.variant_sets.get(set_name) or {})
+    covered |= {n for n, spec in config.reports.items() if set_name in spec.variants}
+    if not covered:
+        raise BuildError(_unknown_set(config, set_name), exitcodes.USAGE)
+    return [n for n in config.reports if n in covered]
+
+
+def _unknown_set(config: ReportConfig, set_name: str) -> str:
+    known = set(config.variant_sets) | {v for s in config.reports.values() for v in s.variants}
+    return (
+        f"--variants {set_name}: no variant set of that name in {config.path} "
+        f"(known: {', '.join(sorted(known)) or 'none'})"
+    )
+
+
+def _axes(
+    config: ReportConfig,
+    names: list[str],
+    declared: dict[str, dict[str, params.Param]],
+    options: BuildOptions,
+) -> list[variants.Axis]:
+    """The matrix axes of ``--matrix`` and ``--variants``, checked against the reports."""
+    try:
+        axes = [variants.parse_axis(text) for text in options.matrix]
+        if options.variants:
+            found = False
+            top = config.variant_sets.get(options.variants) or {}
+            for name in names:
+                mappings = [(f"variants.{options.variants}.{name}", top.get(name))]
+                own = config.reports[name].variants.get(options.variants)
+                mappings.append((f"reports.{name}.variants.{options.variants}", own))
+                for where, mapping in mappings:
+                    if mapping is None:
+                        continue
+                    found = True
+                    if mapping:  # an empty mapping: the report with its defaults only
+                        scoped = variants.axes_from_mapping(where, mapping)
+                        axes += [variants.Axis(name, a.name, a.values) for a in scoped]
+            if not found:
+                raise variants.VariantError(_unknown_set(config, options.variants))
+    except variants.VariantError as exc:
+        raise BuildError(str(exc), exitcodes.USAGE) from None
+    problems = variants.unmatched_axes(axes, declared)
+    if problems:
+        raise BuildError("invalid variants:\n  " + "\n  ".join(problems), exitcodes.USAGE)
+    return axes
+
+
+VariantSet = list[tuple[variants.Variant | None, dict[str, Any]]]
+
+
+def _variant_sets(
+    config: ReportConfig,
+    names: list[str],
+    declared: dict[str, dict[str, params.Param]],
+    final: dict[str, dict[str, Any]],
+    axes: list[variants.Axis],
+) -> tuple[dict[str, VariantSet], list[str]]:
+    """Each report's parameter sets (one per variant), validated; and the variants skipped.
+
+    Raises:
+        BuildError: Invalid variant values (every problem listed) or two variants whose file
+            names would collide (exit code 2).
+    """
+    out: dict[str, VariantSet] = {}
+    problems: list[str] = []
+    skipped: list[str] = []
+    providers: dict[str, list[str]] = {}
+    frames: dict[str, Any] = {}
+    for name in names:
+        mine = variants.axes_for(name, declared[name], axes)
+        combos = variants.combinations(mine)
+        if not combos:
+            out[name] = [(None, final[name])]
+            continue
+        out[name] = []
+        seen: dict[str, str] = {}
+        for combo in combos:
+            values = dict(final[name])
+            coerced = []
+            for pname, raw in combo:
+                try:
+                    value = params.coerce(declared[name][pname], raw)
+                except ValueError as exc:
+                    typ = declared[name][pname].type
+                    problems.append(f"{name}: --matrix {pname} ({typ}): {exc}")
+                    continue
+                values[pname] = value
+                coerced.append((pname, value))
+            variant = variants.Variant(tuple(coerced), named=len(mine) > 1)
+            problems += params.validate(name, declared[name], values, providers)
+            label = name + variant.suffix
+            if label in seen and seen[label] != variant.label:
+                problems.append(
+                    f"{name}: variants {seen[label]} and {variant.label} share the name {label}"
+                )
+            seen[label] = variant.label
+            reason = _missing_rows(config, name, variant, frames)
+            if reason:
+                skipped.append(f"{label}: skipped: {reason}")
+                continue
+            out[name].append((variant, values))
+    if problems:
+        raise BuildError("invalid parameters:\n  " + "\n  ".join(problems), exitcodes.USAGE)
+    return out, skipped
+
+
+def _missing_rows(
+    config: ReportConfig, name: str, variant: variants.Variant, frames: dict[str, Any]
+) -> str | None:
+    """Why ``variant`` has no data to build from (``requires_rows`` in reports.yml), or None."""
+    for pname, dataset in config.reports[name].requires_rows.items():
+        value = variant.assignments.get(pname)
+        if value is None:
+            continue
+        try:
+            frame = frames[dataset] if dataset in frames else load_dataset(dataset)
+            frames[dataset] = frame
+        except (DataError, KeyError, ValueError) as exc:
+            raise BuildError(
+                f"reports.yml: {name}.requires_rows: cannot read dataset {dataset!r}: {exc}",
+                exitcodes.USAGE,
+            ) from None
+        column = next((c for c in ("region_code", "cluster_code") if c in frame.columns), None)
+        if column is None:
+            raise BuildError(
+                f"reports.yml: {name}.requires_rows: dataset {dataset!r} has no region_code "
+                "or cluster_code column",
+                exitcodes.USAGE,
+            )
+        if str(value) not in set(frame[column].astype(str)):
+            return f"data/{dataset}.csv has no rows for {pname}={variants.display_value(value)}"
+    return None
+
+
 def make_plan(config: ReportConfig, options: BuildOptions, cache: Cache) -> Plan:
     """Validate a build request and work out its jobs and their cache keys.
 
@@ -221,51 +373,62 @@ def make_plan(config: ReportConfig, options: BuildOptions, cache: Cache) -> Plan
     """
     started = dt.datetime.now(dt.UTC)
     settings = config.settings
-    names = select_reports(config, options.reports)
+    names = select_reports(config, options.reports or _set_reports(config, options.variants))
     langs = parse_list(options.langs, settings.languages, "language")
     formats = parse_list(options.formats, settings.formats, "format")
     if not langs or not formats:
         raise BuildError("choose at least one language and one format", exitcodes.USAGE)
     cell_timeout = _cell_timeout(config, options)
+    shard = shards.parse_shard(options.shard)
     declared = declared_parameters(config, names)
     final = _resolve_parameters(config, names, langs, declared, options)
+    axes = _axes(config, names, declared, options)
+    sets, skipped = _variant_sets(config, names, declared, final, axes)
     browser = _chromium(formats)
 
     inputs = BuildInputs.read(settings.kernel)
     jobs = []
     for name in names:
         spec = config.reports[name]
-        for lang in langs:
-            parameters = {"lang": lang, **final[name]}
-            try:
-                rows = title.display_parameters(parameters, lang, declared[name])
-            except DataError as exc:
-                raise BuildError(
-                    f"{name} ({lang}): cannot name the parameter values: {exc}", exitcodes.USAGE
-                ) from None
-            meta = title.ReportMeta(
-                report=name,
-                lang=lang,
-                title=spec.title[lang],
-                date=started.strftime("%Y-%m-%d"),
-                data_version=inputs.data_version,
-                parameters=dict(parameters),
-                parameter_rows=rows,
-            )
-            keys = cache_keys(spec.notebook, parameters, meta.to_dict(), inputs)
-            exec_cached = cache.hit(cache.execution(keys.execution))
-            jobs.append(
-                Job(
+        for variant, values in sets[name]:
+            for lang in langs:
+                parameters = {"lang": lang, **values}
+                try:
+                    rows = title.display_parameters(parameters, lang, declared[name])
+                except DataError as exc:
+                    raise BuildError(
+                        f"{name} ({lang}): cannot name the parameter values: {exc}",
+                        exitcodes.USAGE,
+                    ) from None
+                meta = title.ReportMeta(
                     report=name,
                     lang=lang,
-                    notebook=spec.notebook,
-                    parameters=parameters,
-                    meta=meta,
-                    keys=keys,
-                    exec_cached=exec_cached,
-                    html_cached=cache.hit(cache.html(keys.html)),
+                    title=spec.title[lang],
+                    date=started.strftime("%Y-%m-%d"),
+                    data_version=inputs.data_version,
+                    parameters=dict(parameters),
+                    parameter_rows=rows,
                 )
-            )
+                keys = cache_keys(spec.notebook, parameters, meta.to_dict(), inputs)
+                exec_cached = cache.hit(cache.execution(keys.execution))
+                jobs.append(
+                    Job(
+                        report=name,
+                        lang=lang,
+                        notebook=spec.notebook,
+                        parameters=parameters,
+                        meta=meta,
+                        keys=keys,
+                        exec_cached=exec_cached,
+                        html_cached=cache.hit(cache.html(keys.html)),
+                        variant=variant,
+                    )
+                )
+    if not jobs:
+        raise BuildError(
+            "nothing to build: every variant was skipped\n  " + "\n  ".join(skipped),
+            exitcodes.USAGE,
+        )
     return Plan(
         config=config,
         run_id=f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}",
@@ -278,5 +441,7 @@ def make_plan(config: ReportConfig, options: BuildOptions, cache: Cache) -> Plan
         force=options.force,
         chromium=browser,
         inputs=inputs,
-        jobs=tuple(jobs),
+        jobs=tuple(shards.select(jobs, shard)),
+        skipped=tuple(skipped),
+        all_jobs=tuple(jobs),
     )
