@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from gba_report.commands import build, history, list_reports, scheduled, validate
+from gba_report.commands import build, history, list_reports, publish, scheduled, validate
 
 #: sub-command -> module. Each module defines ``HELP`` (one line), ``add_arguments(parser)``
 #: and ``run(args) -> int`` (the exit code).
@@ -14,6 +14,7 @@ COMMANDS = {
     "validate": validate,
     "list": list_reports,
     "build": build,
+    "publish": publish,
     "scheduled": scheduled,
     "history": history,
 }

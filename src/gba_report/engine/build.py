@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from gba_report.data.errors import DataError
-from gba_report.engine import exitcodes, failures, history, index, manifest, pdf, publish
+from gba_report.engine import exitcodes, failures, history, index, manifest, parts, pdf, publish
 from gba_report.engine.cache import Cache
 from gba_report.engine.config import load_config
 from gba_report.engine.errors import BuildError, BuildInterrupted
@@ -175,6 +175,8 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
     with _stop_on_signals():
         cache = Cache(force=options.force)
         plan = make_plan(load_config(), options, cache)
+        if plan.shard is not None:
+            return _run_shard(plan, cache, progress)
         with publish.Staging(plan.builds, plan.run_id) as staging:
             _announce(plan, cache, progress)
             steps = 2 if "pdf" in plan.formats else 1  # HTML, then the PDF printed from it
@@ -188,3 +190,34 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
             cache.remember(job.stem, job.keys.components)
         cache.prune()
     return BuildResult(run_id=plan.run_id, build_dir=final, manifest=built)
+
+
+def _run_shard(plan: Plan, cache: Cache, progress: Progress) -> BuildResult:
+    """Build one shard's jobs into its part folder (``--out``); nothing is published.
+
+    The part holds the jobs' files and ``part.json`` (:mod:`.parts`); ``gba-report publish``
+    joins the parts of a plan into one build.
+    """
+    assert plan.shard is not None
+    part_dir = plan.builds
+    parts.check_part_dir(part_dir)
+    with publish.Staging(part_dir, plan.run_id) as staging:
+        _announce(plan, cache, progress)
+        progress.info(
+            f"shard {plan.shard}: {len(plan.jobs)} of {len(plan.all_jobs)} jobs into {part_dir}"
+        )
+        steps = 2 if "pdf" in plan.formats else 1
+        with progress.bars([job.stem for job in plan.jobs], steps):
+            executed = execute(plan, cache, staging.path, progress)
+            _stop_if_failed(plan, executed)
+            browser = _print(plan, executed, cache, staging.path, progress)
+        records = [
+            manifest.record_job(item, plan.formats, cache, staging.path) for item in executed
+        ]
+        staging.drop_work_files()
+        built = manifest.finished(manifest.build_manifest(plan, records, browser))
+        parts.write_part(staging.path, part_dir, parts.make_part(plan, plan.shard, built))
+        staging.published = part_dir
+    for job in plan.jobs:
+        cache.remember(job.stem, job.keys.components)
+    return BuildResult(run_id=plan.run_id, build_dir=part_dir, manifest=built)

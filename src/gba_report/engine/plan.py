@@ -83,6 +83,7 @@ class Plan:
             variants, then languages (a shard: its slice only).
         skipped: Variants not built, each with why (no rows in the data they need).
         all_jobs: Every job of the whole plan (a shard's plan holds its slice in ``jobs``).
+        shard: ``I/N`` when only a shard of the jobs is built (into a part folder).
     """
 
     config: ReportConfig
@@ -99,6 +100,7 @@ class Plan:
     jobs: tuple[Job, ...]
     skipped: tuple[str, ...] = ()
     all_jobs: tuple[Job, ...] = ()
+    shard: str | None = None
 
 
 def parse_list(values: Sequence[str] | None, allowed: Sequence[str], what: str) -> list[str]:
@@ -380,6 +382,8 @@ def make_plan(config: ReportConfig, options: BuildOptions, cache: Cache) -> Plan
         raise BuildError("choose at least one language and one format", exitcodes.USAGE)
     cell_timeout = _cell_timeout(config, options)
     shard = shards.parse_shard(options.shard)
+    if shard is not None and options.out is None:
+        raise BuildError("--shard needs --out PART_DIR (the part's own folder)", exitcodes.USAGE)
     declared = declared_parameters(config, names)
     final = _resolve_parameters(config, names, langs, declared, options)
     axes = _axes(config, names, declared, options)
@@ -444,4 +448,5 @@ def make_plan(config: ReportConfig, options: BuildOptions, cache: Cache) -> Plan
         jobs=tuple(shards.select(jobs, shard)),
         skipped=tuple(skipped),
         all_jobs=tuple(jobs),
+        shard=None if shard is None else str(shard),
     )
