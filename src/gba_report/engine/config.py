@@ -34,9 +34,9 @@ class ReportSpec:
         title: Title per language.
         defaults: Parameter values that override the notebook's own defaults.
         variants: Named variant sets of this report: ``{set: {parameter: values}}``.
-        requires_rows: ``{parameter: dataset}``: a variant is built only when the dataset has
-            rows whose ``region_code`` (or ``cluster_code``) is the variant's value; others are
-            skipped with a log line.
+        requires_rows: ``{parameter: dataset or [datasets]}``: a variant is built only when
+            one of the datasets has rows whose ``region_code`` (or ``cluster_code``) is the
+            variant's value; others are skipped with a log line.
     """
 
     name: str
@@ -44,7 +44,7 @@ class ReportSpec:
     title: dict[str, str]
     defaults: dict[str, Any]
     variants: dict[str, dict[str, Any]] = field(default_factory=dict)
-    requires_rows: dict[str, str] = field(default_factory=dict)
+    requires_rows: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -334,17 +334,11 @@ def _variant_sets(
     return out, skipped
 
 
-def _missing_rows(
-    config: ReportConfig, name: str, variant: variants.Variant, frames: dict[str, Any]
-) -> str | None:
-    """Why ``variant`` has no data to build from (``requires_rows`` in reports.yml), or None."""
-    for pname, dataset in config.reports[name].requires_rows.items():
-        value = variant.assignments.get(pname)
-        if value is None:
-            continue
+def _codes(name: str, dataset: str, frames: dict[str, Any]) -> set[str]:
+    """The region (or cluster) codes that have rows in ``dataset`` (read once per plan)."""
+    if dataset not in frames:
         try:
-            frame = frames[dataset] if dataset in frames else load_dataset(dataset)
-            frames[dataset] = frame
+            frame = load_dataset(dataset)
         except (DataError, KeyError, ValueError) as exc:
             raise BuildError(
                 f"reports.yml: {name}.requires_rows: cannot read dataset {dataset!r}: {exc}",
@@ -357,8 +351,22 @@ def _missing_rows(
                 "or cluster_code column",
                 exitcodes.USAGE,
             )
-        if str(value) not in set(frame[column].astype(str)):
-            return f"data/{dataset}.csv has no rows for {pname}={variants.display_value(value)}"
+        frames[dataset] = set(frame[column].dropna().astype(str))
+    return frames[dataset]
+
+
+def _missing_rows(
+    config: ReportConfig, name: str, variant: variants.Variant, frames: dict[str, Any]
+) -> str | None:
+    """Why ``variant`` has no data to build from (``requires_rows`` in reports.yml), or None."""
+    for pname, datasets in config.reports[name].requires_rows.items():
+        value = variant.assignments.get(pname)
+        if value is None:
+            continue
+        names = [datasets] if isinstance(datasets, str) else [str(d) for d in datasets]
+        if not any(str(value) in _codes(name, d, frames) for d in names):
+            files = " or ".join(f"data/{d}.csv" for d in names)
+            return f"{files} has no rows for {pname}={variants.display_value(value)}"
     return None
 
 
