@@ -190,16 +190,32 @@ def test_a_variant_without_data_is_skipped_with_a_log_line(tmp_path):
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("en", "No data for Dongguan"), ("zh-Hant", "東莞")],
+    [
+        (
+            "en",
+            "Not enough data for Dongguan: the growth rate of R&D spending needs figures for "
+            "at least two years, and the data has one (2019).",
+        ),
+        (
+            "zh-Hant",
+            "東莞的數據不足：研發經費增長率需要至少兩個年份的數字，數據中只有一個（2019年）。",
+        ),
+    ],
 )
 def test_a_thin_data_variant_says_so_in_its_language(lang, expected):
-    # Dongguan has one R&D figure (2021): no growth rate and no target can be computed.
+    # Dongguan has R&D figures for one year only (2019, data/rd_intensity.csv): no growth rate,
+    # and no line of its share over time; the report says so instead of an empty chart.
     from gba_report.reports.rd_intensity import RDIntensityReport
 
     report = RDIntensityReport.from_notebook(lang, focus_region="DG")
-    for section in (report.growth(), report.target()):
-        assert section.figure is None and section.data.empty
-        html = section.html()
-        assert expected in html
-        if lang == "zh-Hant":
+    growth = report.growth()
+    assert growth.figure is None and growth.data.empty
+    assert expected in " ".join(growth.texts())
+    share = report.share_of_china()
+    assert share.figure is None and len(share.data) == 1
+    assert ("Not enough data for Dongguan" if lang == "en" else "東莞的數據不足") in " ".join(
+        share.texts()
+    )
+    if lang == "zh-Hant":
+        for html in (growth.html(), share.html()):
             assert not re.search(r"[A-Za-z]{3,}", re.sub(r"<[^>]+>", "", html)), html

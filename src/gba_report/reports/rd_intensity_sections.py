@@ -326,6 +326,14 @@ def share_of_china(report: BaseReport, a: rd.RDAnalysis) -> Section:
             verb=report.t("rose" if f.share.value > f.share_first.value else "fell"),
         )
     )
+    if single:  # one point makes no line: the heading states it, the note says why no chart
+        text = report.t(
+            "not_enough_data",
+            region=report.region(a.focus),
+            what=report.t("what.share_trend"),
+            year=report.year(f.share.year),
+        )
+        return s.note(text).done(_frame(report, "share_of_china", share))
     fig = lines.line_with_labels(
         share,
         "year",
