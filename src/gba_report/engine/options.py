@@ -64,6 +64,9 @@ class BuildOptions:
         variants: ``--variants NAME``: a named variant set of ``report/reports.yml``.
         shard: ``--shard I/N``: build only slice I of N of the jobs into ``out`` as a part
             (:mod:`gba_report.engine.shards`), published later with ``gba-report publish``.
+        executor: ``local`` (the worker pool, default) or ``dask``.
+        scheduler: ``--scheduler tcp://HOST:8786`` for ``--executor dask`` (None:
+            ``DASK_SCHEDULER_ADDRESS``, else a LocalCluster of ``--jobs`` workers).
     """
 
     reports: tuple[str, ...] = field(
@@ -169,6 +172,24 @@ class BuildOptions:
             metavar="I/N",
             help="build slice I of N of the jobs (stable order) into --out as a part; "
             "join the parts with `gba-report publish`",
+        ),
+    )
+    executor: str | None = field(
+        default=None,
+        metadata=_cli(
+            "--executor",
+            choices=("local", "dask"),
+            help="where jobs run: local worker processes (default) or a Dask cluster "
+            "(needs the [dask] extra)",
+        ),
+    )
+    scheduler: str | None = field(
+        default=None,
+        metadata=_cli(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Dask scheduler for --executor dask, e.g. tcp://HOST:8786 (default: "
+            "DASK_SCHEDULER_ADDRESS, else a LocalCluster of --jobs worker processes)",
         ),
     )
 

@@ -84,6 +84,8 @@ class Plan:
         skipped: Variants not built, each with why (no rows in the data they need).
         all_jobs: Every job of the whole plan (a shard's plan holds its slice in ``jobs``).
         shard: ``I/N`` when only a shard of the jobs is built (into a part folder).
+        executor: ``local`` (worker pool) or ``dask``.
+        scheduler: The Dask scheduler's address (None: a LocalCluster, or not Dask).
     """
 
     config: ReportConfig
@@ -101,6 +103,8 @@ class Plan:
     skipped: tuple[str, ...] = ()
     all_jobs: tuple[Job, ...] = ()
     shard: str | None = None
+    executor: str = "local"
+    scheduler: str | None = None
 
 
 def parse_list(values: Sequence[str] | None, allowed: Sequence[str], what: str) -> list[str]:
@@ -221,6 +225,19 @@ def _cell_timeout(config: ReportConfig, options: BuildOptions) -> float | None:
     if not value > 0:
         raise BuildError("--cell-timeout must be a positive number of seconds", exitcodes.USAGE)
     return float(value)
+
+
+def _scheduler(options: BuildOptions) -> str | None:
+    """The Dask scheduler's address (``--scheduler``, else ``DASK_SCHEDULER_ADDRESS``).
+
+    Raises:
+        BuildError: ``--scheduler`` without ``--executor dask`` (exit code 2).
+    """
+    if options.executor != "dask":
+        if options.scheduler:
+            raise BuildError("--scheduler needs --executor dask", exitcodes.USAGE)
+        return None
+    return options.scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
 
 
 def _set_reports(config: ReportConfig, set_name: str | None) -> list[str]:
@@ -457,4 +474,6 @@ def make_plan(config: ReportConfig, options: BuildOptions, cache: Cache) -> Plan
         skipped=tuple(skipped),
         all_jobs=tuple(jobs),
         shard=None if shard is None else str(shard),
+        executor=options.executor or "local",
+        scheduler=_scheduler(options),
     )
