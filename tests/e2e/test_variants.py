@@ -1,16 +1,23 @@
-"""End-to-end: a small matrix (two variants x two languages, HTML + PDF) built by the local pool
-and by three shards published together; the two builds agree; shards of different plans refuse;
-a variant without data is skipped and a thin-data variant says so in its language."""
+"""End-to-end: a small matrix (two variants x two languages, HTML + PDF) built by the local pool,
+by a Dask LocalCluster of two worker processes and by three shards published together: the three
+builds agree. Dask: a worker killed during a job (the job is retried elsewhere), a worker with
+other data (refused), an unreachable scheduler (exit 2). Shards of different plans refuse; a
+variant without data is skipped and a thin-data variant says so in its language."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
-from engine_helpers import FIXTURES, cli_env, require_tool, run_cli
+from engine_helpers import FIXTURES, ROOT, cli_env, require_tool, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -62,11 +69,15 @@ def _summary(build: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
-    """The matrix built once by the local pool, and once as three shards then published."""
+    """The matrix built once by the local pool, once on a Dask LocalCluster of two worker
+    processes, and once as three shards then published (each with a cache of its own)."""
     require_tool("chromium")
     tmp = tmp_path_factory.mktemp("variants")
     pool = run_cli([*MATRIX, "--out", str(tmp / "pool")], cli_env(tmp / "a"))
     assert pool.returncode == 0, pool.stderr
+    dask_args = [*MATRIX, "--executor", "dask", "--jobs", "2", "--out", str(tmp / "dask")]
+    on_dask = run_cli(dask_args, cli_env(tmp / "c"))
+    assert on_dask.returncode == 0, on_dask.stderr
     shard_env = cli_env(tmp / "b")  # a cache of its own: the shards execute for themselves
     part_dirs = []
     for i in (1, 2, 3):
@@ -79,6 +90,8 @@ def builds(tmp_path_factory):
     return {
         "tmp": tmp,
         "pool": (tmp / "pool" / "latest").resolve(),
+        "dask": (tmp / "dask" / "latest").resolve(),
+        "dask_run": on_dask,
         "sharded": (tmp / "sharded" / "latest").resolve(),
         "parts": part_dirs,
         "env": shard_env,
@@ -131,12 +144,23 @@ def test_shards_split_the_jobs_and_publish_one_build(builds):
     )
 
 
-def test_pool_and_shards_make_the_same_build(builds):
+def test_pool_dask_and_shards_make_the_same_build(builds):
     pool, sharded = _summary(builds["pool"]), _summary(builds["sharded"])
+    on_dask = _summary(builds["dask"])
     assert sorted(pool) == sorted(STEMS)
     for stem in STEMS:
         assert pool[stem]["pages"] >= 1
         assert pool[stem] == sharded[stem], stem
+        assert pool[stem] == on_dask[stem], stem
+
+
+def test_dask_jobs_ran_on_two_local_workers(builds):
+    started = re.findall(
+        r"(\S+): started on (tcp://127\.0\.0\.1:\d+) \(pid (\d+)\)", builds["dask_run"].stderr
+    )
+    assert sorted(stem for stem, _, _ in started) == sorted(STEMS)
+    assert len({worker for _, worker, _ in started}) == 2
+    assert "retried" not in builds["dask_run"].stderr
 
 
 def test_parts_of_different_plans_refuse_to_publish(builds):
@@ -219,3 +243,110 @@ def test_a_thin_data_variant_says_so_in_its_language(lang, expected):
     if lang == "zh-Hant":
         for html in (growth.html(), share.html()):
             assert not re.search(r"[A-Za-z]{3,}", re.sub(r"<[^>]+>", "", html)), html
+
+
+# --------------------------------------------------------------------------- Dask clusters
+
+
+def _dask(*args: str, env: dict, log: Path) -> subprocess.Popen:
+    dask = Path(sys.executable).with_name("dask")
+    with open(log, "wb") as out:
+        return subprocess.Popen(
+            [str(dask), *args], env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT
+        )
+
+
+def _cluster(folder: Path, env: dict, workers: int) -> tuple[str, list[subprocess.Popen]]:
+    """A scheduler and ``workers`` single-process workers on 127.0.0.1; returns the address."""
+    folder.mkdir(parents=True, exist_ok=True)
+    info = folder / "scheduler.json"
+    procs = [
+        _dask(
+            "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+            "--scheduler-file", str(info), env=env, log=folder / "scheduler.log",
+        )
+    ]  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not info.exists():
+        assert time.monotonic() < deadline, (folder / "scheduler.log").read_text()
+        time.sleep(0.5)
+    for i in range(workers):
+        procs.append(
+            _dask(
+                "worker", "--scheduler-file", str(info), "--nworkers", "1", "--nthreads", "1",
+                "--no-dashboard", "--name", f"w{i}", env=env, log=folder / f"worker{i}.log",
+            )
+        )  # fmt: skip
+    return json.loads(info.read_text())["address"], procs
+
+
+def _stop(procs: list[subprocess.Popen]) -> None:
+    for proc in reversed(procs):
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_a_dask_worker_killed_during_a_job_is_retried_elsewhere(tmp_path):
+    env = cli_env(tmp_path)
+    address, procs = _cluster(tmp_path / "cluster", env, workers=2)
+    args = ["build", "fixture", "--matrix", "message=kill", "--lang", "en", "--format", "html"]
+    args += ["--executor", "dask", "--scheduler", address, "--out", str(tmp_path / "b")]
+    try:
+        build = subprocess.Popen(
+            [sys.executable, "-m", "gba_report.cli", *args],
+            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert build.stderr is not None
+        log = []
+        for line in build.stderr:
+            log.append(line)
+            found = re.search(r"fixture--kill\.en: started on \S+ \(pid (\d+)\)", line)
+            if found:
+                os.kill(int(found[1]), signal.SIGKILL)  # the worker process running the job
+                break
+        _, rest = build.communicate(timeout=600)
+        text = "".join(log) + rest
+    finally:
+        _stop(procs)
+    assert build.returncode == 0, text
+    assert re.search(
+        r"fixture--kill\.en: retried on tcp://\S+ \(pid \d+\): the worker that "
+        r"was running it, tcp://\S+, was lost",
+        text,
+    ), text
+    assert (tmp_path / "b" / "latest" / "fixture--kill.en.html").exists()
+
+
+def test_a_dask_worker_with_other_data_refuses_the_job(tmp_path):
+    env = cli_env(tmp_path)
+    other = tmp_path / "other-data"
+    other.mkdir()
+    regions = (FIXTURES / "regions.csv").read_text(encoding="utf-8")
+    (other / "regions.csv").write_text(regions + "MO2,sar,Macao 2,澳門二,CN,True\n", "utf-8")
+    address, procs = _cluster(
+        tmp_path / "cluster", {**env, "GBA_REPORT_DATA_DIR": str(other)}, workers=1
+    )
+    args = ["build", "fixture", "--matrix", "message=x", "--lang", "en", "--format", "html"]
+    args += ["--executor", "dask", "--scheduler", address, "--out", str(tmp_path / "b")]
+    try:
+        done = run_cli(args, env)
+    finally:
+        _stop(procs)
+    assert done.returncode == 1, done.stderr
+    assert "WorkerMismatch: worker tcp://127.0.0.1:" in done.stderr
+    assert "refuses fixture--x.en: not the build's data_version (worker " in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "b" / "latest").exists()
+
+
+def test_an_unreachable_dask_scheduler_is_exit_2_naming_it(tmp_path):
+    args = ["build", "fixture", "--lang", "en", "--format", "html", "--executor", "dask"]
+    args += ["--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path / "b")]
+    done = run_cli(args, cli_env(tmp_path))
+    assert done.returncode == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in done.stderr
+    assert "Traceback" not in done.stderr

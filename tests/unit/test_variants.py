@@ -243,3 +243,22 @@ def test_parts_that_miss_jobs_or_repeat_one_refuse():
     twice = [_part("p", "1/2", jobs[0::2], jobs), _part("p", "1/2", jobs[0::2], jobs)]
     with pytest.raises(BuildError, match="fixture--a.en is in two parts"):
         parts.check_parts([Path("one"), Path("two")], twice)
+
+
+def test_a_scheduler_needs_the_dask_executor(fixture_env):
+    with pytest.raises(BuildError, match="--scheduler needs --executor dask") as err:
+        _plan(fixture_env, reports=("fixture",), scheduler="tcp://127.0.0.1:8786")
+    assert err.value.code == 2
+
+
+def test_the_dask_scheduler_comes_from_the_option_or_the_environment(fixture_env, monkeypatch):
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://scheduler.invalid:8786")
+    assert _plan(fixture_env, reports=("fixture",), executor="dask").scheduler == (
+        "tcp://scheduler.invalid:8786"
+    )
+    given = _plan(fixture_env, reports=("fixture",), executor="dask", scheduler="tcp://h:1")
+    assert given.scheduler == "tcp://h:1"
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS")
+    local = _plan(fixture_env, reports=("fixture",), executor="dask")
+    assert (local.executor, local.scheduler) == ("dask", None)  # a LocalCluster
+    assert _plan(fixture_env, reports=("fixture",)).executor == "local"

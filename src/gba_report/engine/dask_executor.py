@@ -138,9 +138,8 @@ def run_job(job: DaskJob) -> DaskResult:
     if differ:
         detail = "; ".join(f"{k}: worker {mine.get(k)}, build {job.expects[k]}" for k in differ)
         raise WorkerMismatch(
-            f"worker {worker.address} refuses {job.stem}: its {', '.join(differ)} differ from "
-            f"the build's ({detail}); start the worker from the same checkout and data "
-            "(`make setup`)"
+            f"worker {worker.address} refuses {job.stem}: not the build's {', '.join(differ)} "
+            f"({detail}); start the worker from the same checkout and data (`make setup`)"
         )
     with tempfile.TemporaryDirectory(prefix="gba-report-dask-") as tmp:
         folder = Path(tmp)
