@@ -136,10 +136,12 @@ def run_job(job: DaskJob) -> DaskResult:
     mine = identity()
     differ = [k for k, v in job.expects.items() if mine.get(k) != v]
     if differ:
-        detail = "; ".join(f"{k}: worker {mine.get(k)}, build {job.expects[k]}" for k in differ)
+        detail = "; ".join(
+            f"{k} {mine.get(k)} differs from the build's {job.expects[k]}" for k in differ
+        )
         raise WorkerMismatch(
-            f"worker {worker.address} refuses {job.stem}: not the build's {', '.join(differ)} "
-            f"({detail}); start the worker from the same checkout and data (`make setup`)"
+            f"worker {worker.address} refuses {job.stem}: its {detail}; start the worker from "
+            "the same checkout and data (`make setup`)"
         )
     with tempfile.TemporaryDirectory(prefix="gba-report-dask-") as tmp:
         folder = Path(tmp)
