@@ -1,11 +1,12 @@
 """``make lock`` writes requirements.lock from pyproject.toml; ``make setup`` then prunes the venv.
 
-``python scripts/lock.py`` (needs PyPI) resolves the project's dependencies, its ``dev`` and ``dask`` extras,
-its build requirements and pip with uv, for CPython 3.11 on Linux, into ``requirements.lock``:
-every package at one exact version, with the sha256 of each of its files. pyproject.toml keeps
-its ranges. ``python scripts/lock.py prune`` removes every installed package the lock does not
-list (``make setup`` installs the lock with ``pip install --require-hashes --no-deps``, the
-project with ``--no-deps``, then prunes), so the venv is exactly the lock.
+``python scripts/lock.py`` (needs PyPI) resolves the project's dependencies, its locked extras
+(``dev``, ``dask``: ``lockfile.LOCKED_EXTRAS``), its build requirements and pip with uv, for
+CPython 3.11 on Linux, into ``requirements.lock``: every package at one exact version, with the
+sha256 of each of its files. pyproject.toml keeps its ranges. ``python scripts/lock.py prune``
+removes every installed package the lock does not list (``make setup`` installs the lock with
+``pip install --require-hashes --no-deps``, the project with ``--no-deps``, then prunes), so
+the venv is exactly the lock.
 """
 
 from __future__ import annotations
