@@ -63,6 +63,7 @@ class JobRecord:
         outputs: Its files in the build, by format (``executed``: the notebook).
         name: Its entry under ``reports`` (``<report>`` or ``<report>--<variant>``).
         variant: The parameters its variant sets (None: the report's default set).
+        variant_label: Those parameters as the reader's language names them (index only).
     """
 
     report: str
@@ -75,6 +76,7 @@ class JobRecord:
     outputs: dict[str, str]
     name: str = ""
     variant: dict[str, Any] | None = None
+    variant_label: str | None = None
 
     @property
     def entry_name(self) -> str:
@@ -83,7 +85,7 @@ class JobRecord:
 
     def entry(self) -> dict[str, Any]:
         """The ``reports.<report>.langs.<lang>`` entry of manifest.json."""
-        return {
+        entry = {
             "parameters": self.parameters,
             "duration_s": round(self.duration_s, 3),
             "cached": self.cached,
@@ -91,6 +93,9 @@ class JobRecord:
             "key_figures": self.key_figures,
             "outputs": self.outputs,
         }
+        if self.variant_label is not None:  # a variant's entry only: default builds unchanged
+            entry["variant_label"] = self.variant_label
+        return entry
 
     def to_dict(self) -> dict[str, Any]:
         """The whole fragment as JSON (a shard's part manifest carries these)."""
@@ -129,6 +134,7 @@ def record_job(item: ExecutedJob, formats: Sequence[str], cache: Cache, staging:
         outputs=outputs,
         name=job.name,
         variant=job.variant.assignments if job.variant else None,
+        variant_label=job.variant_label,
     )
 
 

@@ -40,6 +40,8 @@ class Job:
         exec_cached: The executed notebook is in the cache.
         html_cached: The exported HTML is in the cache too.
         variant: The variant it builds (None: the report's one default parameter set).
+        variant_label: The variant's parameters as the reader's language names them
+            (``Focus region: Shanghai``), for the index; None without a variant.
     """
 
     report: str
@@ -51,6 +53,7 @@ class Job:
     exec_cached: bool
     html_cached: bool
     variant: variants.Variant | None = None
+    variant_label: str | None = None
 
     @property
     def name(self) -> str:
@@ -225,6 +228,17 @@ def _cell_timeout(config: ReportConfig, options: BuildOptions) -> float | None:
     if not value > 0:
         raise BuildError("--cell-timeout must be a positive number of seconds", exitcodes.USAGE)
     return float(value)
+
+
+def _variant_label(
+    variant: variants.Variant | None, lang: str, declared: dict[str, params.Param]
+) -> str | None:
+    """``Focus region: Shanghai`` (``重點地區：上海``): what the variant sets, in ``lang``."""
+    if variant is None:
+        return None
+    rows = title.display_parameters(variant.assignments, lang, declared)
+    colon = "：" if lang.startswith("zh") else ": "
+    return "; ".join(f"{label}{colon}{value}" for label, value in rows)
 
 
 def _scheduler(options: BuildOptions) -> str | None:
@@ -451,6 +465,7 @@ def make_plan(config: ReportConfig, options: BuildOptions, cache: Cache) -> Plan
                         exec_cached=exec_cached,
                         html_cached=cache.hit(cache.html(keys.html)),
                         variant=variant,
+                        variant_label=_variant_label(variant, lang, declared[name]),
                     )
                 )
     if not jobs:
