@@ -262,3 +262,32 @@ def test_the_dask_scheduler_comes_from_the_option_or_the_environment(fixture_env
     local = _plan(fixture_env, reports=("fixture",), executor="dask")
     assert (local.executor, local.scheduler) == ("dask", None)  # a LocalCluster
     assert _plan(fixture_env, reports=("fixture",)).executor == "local"
+
+
+def test_default_entries_are_unchanged_and_variants_are_grouped():
+    from gba_report.engine import index, manifest
+
+    titles = {"fixture": {"en": "F", "zh-Hant": "測"}}
+    notebooks = {"fixture": "nb.ipynb"}
+    plain = JobRecord(
+        "fixture", "en", {"lang": "en"}, 1.0, False, "h", {}, {"html": "x"}, "fixture"
+    )
+    entries = manifest.report_entries([plain], titles, notebooks)
+    assert list(entries) == ["fixture"]
+    assert list(entries["fixture"]) == ["title", "notebook", "langs"]
+    assert list(entries["fixture"]["langs"]["en"]) == [
+        "parameters", "duration_s", "cached", "content_sha256", "key_figures", "outputs",
+    ]  # fmt: skip
+    one = JobRecord(
+        "fixture", "en", {}, 1.0, False, "h", {}, {}, "fixture--SH", {"focus_region": "SH"},
+        "Focus region: Shanghai",
+    )  # fmt: skip
+    two = JobRecord("fixture", "en", {}, 1.0, False, "h", {}, {}, "fixture--BJ", {"x": "BJ"})
+    entries = manifest.report_entries([one, two], titles, notebooks)
+    assert entries["fixture--SH"]["variant_of"] == "fixture"
+    assert entries["fixture--SH"]["langs"]["en"]["variant_label"] == "Focus region: Shanghai"
+    groups = index.report_groups({"other": {"title": {}, "langs": {}}, **entries})
+    assert [(g["report"], g["variants"], len(g["entries"])) for g in groups] == [
+        ("other", False, 1),
+        ("fixture", True, 2),
+    ]
