@@ -1,11 +1,12 @@
 """``make lock`` writes requirements.lock from pyproject.toml; ``make setup`` then prunes the venv.
 
-``python scripts/lock.py`` (needs PyPI) resolves the project's dependencies, its ``dev`` extra,
-its build requirements and pip with uv, for CPython 3.11 on Linux, into ``requirements.lock``:
-every package at one exact version, with the sha256 of each of its files. pyproject.toml keeps
-its ranges. ``python scripts/lock.py prune`` removes every installed package the lock does not
-list (``make setup`` installs the lock with ``pip install --require-hashes --no-deps``, the
-project with ``--no-deps``, then prunes), so the venv is exactly the lock.
+``python scripts/lock.py`` (needs PyPI) resolves the project's dependencies, its locked extras
+(``dev``, ``dask``: ``lockfile.LOCKED_EXTRAS``), its build requirements and pip with uv, for
+CPython 3.11 on Linux, into ``requirements.lock``: every package at one exact version, with the
+sha256 of each of its files. pyproject.toml keeps its ranges. ``python scripts/lock.py prune``
+removes every installed package the lock does not list (``make setup`` installs the lock with
+``pip install --require-hashes --no-deps``, the project with ``--no-deps``, then prunes), so
+the venv is exactly the lock.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def lock() -> int:
         inputs.write("\n".join(extra) + "\n")
         inputs.flush()
         cmd = [
-            str(uv), "pip", "compile", "pyproject.toml", inputs.name, "--extra", "dev",
+            str(uv), "pip", "compile", "pyproject.toml", inputs.name,
+            *(arg for name in lockfile.LOCKED_EXTRAS for arg in ("--extra", name)),
             "--generate-hashes", "--python-version", PYTHON_VERSION,
             "--python-platform", PLATFORM, "--custom-compile-command", "make lock",
             "--quiet", "-o", str(lockfile.LOCK_FILE),

@@ -21,6 +21,8 @@ LOCK_FILE = PROJECT_ROOT / "requirements.lock"
 PYPROJECT = PROJECT_ROOT / "pyproject.toml"
 #: Installed into the venv by the lock although pyproject does not list it as a dependency.
 TOOLING = ("pip",)
+#: The optional extras of pyproject.toml that requirements.lock holds (``make lock``).
+LOCKED_EXTRAS = ("dev", "dask")
 #: How uv marks a package that pyproject.toml asks for directly.
 _DIRECT = "gba-report (pyproject.toml)"
 
@@ -75,14 +77,16 @@ def _satisfies(version: str, specifier: str) -> bool:
 def problems(pyproject_text: str, lock_text: str) -> list[str]:
     """What makes the lock out of step with pyproject.toml (empty when it is in step).
 
-    Every dependency, ``dev`` extra and build requirement of pyproject.toml must be pinned at a
-    version its range allows, with hashes; and the packages uv recorded as asked for by
-    pyproject must be exactly pyproject's dependencies and dev extra (no stale or missing one).
+    Every dependency, locked extra (:data:`LOCKED_EXTRAS`) and build requirement of
+    pyproject.toml must be pinned at a version its range allows, with hashes; and the packages
+    uv recorded as asked for by pyproject must be exactly pyproject's dependencies and locked
+    extras (no stale or missing one).
     """
     project = tomllib.loads(pyproject_text)
+    extras = project["project"]["optional-dependencies"]
     direct = [
         *project["project"]["dependencies"],
-        *project["project"]["optional-dependencies"]["dev"],
+        *(spec for name in LOCKED_EXTRAS for spec in extras.get(name, [])),
     ]
     wanted = [*direct, *project["build-system"]["requires"], *TOOLING]
     pins = parse_lock(lock_text)

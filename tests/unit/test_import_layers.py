@@ -44,6 +44,13 @@ ANALYSIS_DATA_MODULES = {f"{PACKAGE}.data.schemas", f"{PACKAGE}.data.errors"}
 #: imports ``analysis``). Listed ones must still exist: delete an entry once it is gone.
 KNOWN_VIOLATIONS: set[tuple[str, str]] = set()
 
+#: Optional extras: module -> the third-party packages only it may import. Every other module
+#: imports such a module only inside a function (the one that needs the extra), so the
+#: package imports and runs without the extra installed.
+OPTIONAL_EXTRAS: dict[str, set[str]] = {
+    f"{PACKAGE}.engine.dask_executor": {"dask", "distributed"},
+}
+
 #: "No module over ~600 lines, no class over ~200".
 MAX_MODULE_LINES = 620
 MAX_CLASS_LINES = 220
@@ -209,3 +216,36 @@ def test_no_module_or_class_is_too_big():
     assert not unexpected, f"split these (max {MAX_MODULE_LINES}/{MAX_CLASS_LINES}): {unexpected}"
     done = sorted(PENDING_SPLIT - set(problems))
     assert not done, f"small enough now; remove from PENDING_SPLIT: {done}"
+
+
+def _function_local_imports(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found |= {id(n) for n in ast.walk(node) if isinstance(n, ast.Import | ast.ImportFrom)}
+    return found
+
+
+def test_optional_extras_are_imported_only_behind_their_module():
+    problems = []
+    for name, path in MODULES.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        local = _function_local_imports(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                roots = {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                roots = {(node.module or "").split(".")[0]}
+            else:
+                continue
+            for module, extras in OPTIONAL_EXTRAS.items():
+                if roots & extras and name != module:
+                    problems.append(f"{name}:{node.lineno} imports {roots & extras}: use {module}")
+            targets = {t for t, line in _imports(name) if line == node.lineno}
+            for module in OPTIONAL_EXTRAS.keys() & targets:
+                if id(node) not in local:
+                    problems.append(f"{name}:{node.lineno} imports {module} at module level")
+    assert not problems, "optional extras must stay optional:\n" + "\n".join(problems)
+    # The rule has something to check: the one import of the executor is function-local.
+    users = [n for n in MODULES if any(t in OPTIONAL_EXTRAS for t, _ in _imports(n))]
+    assert users == [f"{PACKAGE}.engine.execute"]

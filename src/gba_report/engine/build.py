@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from gba_report.data.errors import DataError
-from gba_report.engine import exitcodes, failures, history, index, manifest, pdf, publish
+from gba_report.engine import exitcodes, failures, history, index, manifest, parts, pdf, publish
 from gba_report.engine.cache import Cache
 from gba_report.engine.config import load_config
 from gba_report.engine.errors import BuildError, BuildInterrupted, file_system_faults
@@ -84,6 +84,8 @@ def _stop_on_signals() -> Iterator[None]:
 
 def _announce(plan: Plan, cache: Cache, progress: Progress) -> None:
     """Log what will run and why, and the releases due that the data lacks."""
+    for line in plan.skipped:
+        progress.info(line)
     for job in plan.jobs:
         if not job.exec_cached:
             reason = cache.miss_reason(job.stem, job.keys.components)
@@ -187,6 +189,8 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         with file_system_faults():
             cache = Cache(force=options.force, log=progress.warning)
             plan = make_plan(load_config(), options, cache)
+            if plan.shard is not None:
+                return _run_shard(plan, cache, progress)
             with publish.Staging(plan.builds, plan.run_id, progress.info) as staging:
                 _announce(plan, cache, progress)
                 steps = 2 if "pdf" in plan.formats else 1  # HTML, then the PDF printed from it
@@ -198,3 +202,31 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
                 final = _publish(plan, staging, progress)
         _cache_bookkeeping(plan, cache, progress)
     return BuildResult(run_id=plan.run_id, build_dir=final, manifest=built)
+
+
+def _run_shard(plan: Plan, cache: Cache, progress: Progress) -> BuildResult:
+    """Build one shard's jobs into its part folder (``--out``); nothing is published.
+
+    The part holds the jobs' files and ``part.json`` (:mod:`.parts`); ``gba-report publish``
+    joins the parts of a plan into one build.
+    """
+    assert plan.shard is not None
+    part_dir = plan.builds
+    parts.check_part_dir(part_dir)
+    with publish.Staging(part_dir, plan.run_id, progress.info) as staging:
+        _announce(plan, cache, progress)
+        progress.info(
+            f"shard {plan.shard}: {len(plan.jobs)} of {len(plan.all_jobs)} jobs into {part_dir}"
+        )
+        steps = 2 if "pdf" in plan.formats else 1
+        with progress.bars([job.stem for job in plan.jobs], steps):
+            executed = execute(plan, cache, staging.path, progress)
+            _stop_if_failed(plan, executed)
+            browser = _print(plan, executed, cache, staging.path, progress)
+        records = [manifest.record_job(item, plan.formats, staging.path) for item in executed]
+        staging.drop_work_files()
+        built = manifest.finished(manifest.build_manifest(plan, records, browser))
+        parts.write_part(staging.path, part_dir, parts.make_part(plan, plan.shard, built))
+        staging.published = part_dir
+    _cache_bookkeeping(plan, cache, progress)
+    return BuildResult(run_id=plan.run_id, build_dir=part_dir, manifest=built)

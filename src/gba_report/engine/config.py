@@ -36,6 +36,10 @@ class ReportSpec:
         defaults: Parameter values that override the notebook's own defaults.
         reads: Other notebooks the report reads while it runs (``reads:``, names in the
             notebooks folder); they are part of its cache key.
+        variants: Named variant sets of this report: ``{set: {parameter: values}}``.
+        requires_rows: ``{parameter: dataset or [datasets]}``: a variant is built only when
+            one of the datasets has rows whose ``region_code`` (or ``cluster_code``) is the
+            variant's value; others are skipped with a log line.
     """
 
     name: str
@@ -43,6 +47,8 @@ class ReportSpec:
     title: dict[str, str]
     defaults: dict[str, Any]
     reads: tuple[Path, ...] = ()
+    variants: dict[str, dict[str, Any]] = field(default_factory=dict)
+    requires_rows: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -85,11 +91,13 @@ class ReportConfig:
         path: The manifest file.
         settings: Its ``settings``.
         reports: Its reports, in manifest order.
+        variant_sets: Top-level named variant sets: ``{set: {report: {parameter: values}}}``.
     """
 
     path: Path
     settings: Settings
     reports: dict[str, ReportSpec]
+    variant_sets: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
 
 def _fail(path: Path, message: str) -> BuildError:
@@ -177,15 +185,32 @@ def load_config(path: Path | None = None) -> ReportConfig:
             title=entry.get("title") or {},
             defaults=dict(entry.get("defaults") or {}),
             reads=tuple(nb_dir / r for r in reads),
+            variants=_mapping(path, entry, "variants", f"reports.{name}.variants"),
+            requires_rows=_mapping(path, entry, "requires_rows", f"reports.{name}.requires_rows"),
         )
     if not reports:
         raise _fail(path, "no reports listed under 'reports:'")
     settings = _settings(path, raw_settings)
+    sets = _mapping(path, raw, "variants", "variants")
+    for set_name, per_report in sets.items():
+        if not isinstance(per_report, dict):
+            raise _fail(path, f"variants.{set_name} must map report names to parameters")
+        unknown = [r for r in per_report if r not in reports]
+        if unknown:
+            raise _fail(path, f"variants.{set_name}: unknown report(s) {', '.join(unknown)}")
     return ReportConfig(
         path=path,
         settings=settings,
         reports={name: _with_titles(spec) for name, spec in reports.items()},
+        variant_sets=sets,
     )
+
+
+def _mapping(path: Path, raw: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = raw.get(key) or {}
+    if not isinstance(value, dict):
+        raise _fail(path, f"{where} must be a mapping")
+    return {str(k): v for k, v in value.items()}
 
 
 def _with_titles(spec: ReportSpec) -> ReportSpec:

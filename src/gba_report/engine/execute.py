@@ -8,11 +8,14 @@ running after one fails, so a build reports every failing report at once.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from gba_report import paths
+from gba_report.engine import exitcodes
 from gba_report.engine.cache import Cache
+from gba_report.engine.errors import BuildError
 from gba_report.engine.messages import Failure, WorkerRequest
 from gba_report.engine.plan import Job, Plan
 from gba_report.engine.pool import WorkerOutcome, WorkerPool, WorkerTask
@@ -130,6 +133,35 @@ def execute(plan: Plan, cache: Cache, staging: Path, progress: Progress) -> list
         else:
             progress.stage(task.stem, f"done in {executed.duration_s:.1f} s", advance=1)
 
-    with WorkerPool(plan.n_jobs, on_stage, on_done) as pool:
-        pool.run(tasks)
+    if plan.executor == "dask":
+        _run_on_dask(plan, tasks, on_stage, on_done, progress)
+    else:
+        with WorkerPool(plan.n_jobs, on_stage, on_done) as pool:
+            pool.run(tasks)
     return [done[job.stem] for job in plan.jobs]
+
+
+def _run_on_dask(
+    plan: Plan,
+    tasks: list[WorkerTask],
+    on_stage: Callable[[str, str], None],
+    on_done: Callable[[WorkerOutcome], None],
+    progress: Progress,
+) -> None:
+    """Run the tasks on a Dask cluster (``--executor dask``).
+
+    Raises:
+        BuildError: The ``[dask]`` extra is not installed, or the scheduler cannot be reached
+            (exit code 2).
+    """
+    try:
+        # Imported here on purpose: dask is the optional extra [dask], needed only by this
+        # executor (tests/unit/test_import_layers.py allows this import only inside a function).
+        from gba_report.engine import dask_executor
+    except ImportError as exc:
+        raise BuildError(
+            f"--executor dask needs the [dask] extra ({exc}); install it with "
+            "`pip install -e '.[dask]'` (it is in requirements.lock: `make setup`)",
+            exitcodes.USAGE,
+        ) from None
+    dask_executor.run(tasks, plan.scheduler, plan.n_jobs, on_stage, on_done, progress)

@@ -70,7 +70,5 @@ def keep_failures(executed: Sequence[ExecutedJob], builds: Path, run_id: str) ->
         if failure.kind is FailureKind.INTERNAL and log is not None and log.exists():
             failed_dir.mkdir(parents=True, exist_ok=True)
             kept_log = Path(shutil.move(log, failed_dir / f"{item.job.stem}.log"))
-        messages.append(
-            describe_failure(item.job.report, item.job.lang, failure, kept_nb, kept_log)
-        )
+        messages.append(describe_failure(item.job.name, item.job.lang, failure, kept_nb, kept_log))
     return messages

@@ -84,6 +84,27 @@ def render_changes_html(changes: Mapping[str, Any]) -> str:
     return _environment().get_template("changes.html.j2").render(changes=changes).strip()
 
 
+def report_groups(reports: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The manifest's report entries grouped by report: a report's variants under it.
+
+    Args:
+        reports: ``reports`` of manifest.json.
+
+    Returns:
+        One group per report in manifest order: ``report``, ``title``, ``variants`` (whether
+        its entries are variants) and ``entries`` (the report entries).
+    """
+    groups: dict[str, dict[str, Any]] = {}
+    for name, info in reports.items():
+        key = info.get("variant_of") or name
+        group = groups.setdefault(
+            key, {"report": key, "title": info["title"], "variants": False, "entries": []}
+        )
+        group["variants"] = group["variants"] or "variant" in info
+        group["entries"].append(info)
+    return list(groups.values())
+
+
 def render_index(manifest: Mapping[str, Any], changes: Mapping[str, Any]) -> str:
     """Render a build's ``index.html``.
 
@@ -91,7 +112,12 @@ def render_index(manifest: Mapping[str, Any], changes: Mapping[str, Any]) -> str
         manifest: The build manifest (as written to manifest.json, ``finished`` set).
         changes: What changed since the previous build.
     """
-    return _environment().get_template("index.html.j2").render(manifest=manifest, changes=changes)
+    groups = report_groups(manifest.get("reports") or {})
+    return (
+        _environment()
+        .get_template("index.html.j2")
+        .render(manifest=manifest, changes=changes, groups=groups)
+    )
 
 
 def write_index(build_dir: Path, manifest: Mapping[str, Any], changes: Mapping[str, Any]) -> Path:

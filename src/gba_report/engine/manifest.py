@@ -66,6 +66,9 @@ class JobRecord:
         outputs: Its files in the build, by format (``executed``: the notebook; ``data``: the
             data archive; ``bib``: its BibTeX entry).
         downloads: Its download files (``files``: every CSV, SVG and PNG; ``archive``).
+        name: Its entry under ``reports`` (``<report>`` or ``<report>--<variant>``).
+        variant: The parameters its variant sets (None: the report's default set).
+        variant_label: Those parameters as the reader's language names them (index only).
     """
 
     report: str
@@ -77,10 +80,18 @@ class JobRecord:
     key_figures: dict[str, dict]
     outputs: dict[str, str]
     downloads: dict[str, Any] = field(default_factory=dict)
+    name: str = ""
+    variant: dict[str, Any] | None = None
+    variant_label: str | None = None
+
+    @property
+    def entry_name(self) -> str:
+        """The key of its report entry in manifest.json."""
+        return self.name or self.report
 
     def entry(self) -> dict[str, Any]:
         """The ``reports.<report>.langs.<lang>`` entry of manifest.json."""
-        return {
+        entry = {
             "parameters": self.parameters,
             "duration_s": round(self.duration_s, 3),
             "cached": self.cached,
@@ -89,6 +100,18 @@ class JobRecord:
             "outputs": self.outputs,
             "downloads": self.downloads,
         }
+        if self.variant_label is not None:  # a variant's entry only: default builds unchanged
+            entry["variant_label"] = self.variant_label
+        return entry
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole fragment as JSON (a shard's part manifest carries these)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, value: dict[str, Any]) -> JobRecord:
+        """Read what :meth:`to_dict` wrote."""
+        return cls(**{k: value[k] for k in cls.__dataclass_fields__ if k in value})
 
 
 def record_job(item: ExecutedJob, formats: Sequence[str], staging: Path) -> JobRecord:
@@ -124,6 +147,9 @@ def record_job(item: ExecutedJob, formats: Sequence[str], staging: Path) -> JobR
         key_figures=keyfigures.extract(nb),
         outputs=outputs,
         downloads=files,
+        name=job.name,
+        variant=job.variant.assignments if job.variant else None,
+        variant_label=job.variant_label,
     )
 
 
@@ -194,18 +220,9 @@ def build_manifest(
         records: One record per job, in plan order.
         chromium_version: Version of the browser that printed, if one was started.
     """
-    reports: dict[str, Any] = {}
-    notebooks = {job.report: job.notebook for job in plan.jobs}
-    for record in records:
-        entry = reports.setdefault(
-            record.report,
-            {
-                "title": plan.config.reports[record.report].title,
-                "notebook": _display_path(notebooks[record.report]),
-                "langs": {},
-            },
-        )
-        entry["langs"][record.lang] = record.entry()
+    notebooks = {job.report: _display_path(job.notebook) for job in plan.jobs}
+    titles = {name: spec.title for name, spec in plan.config.reports.items()}
+    reports = report_entries(records, titles, notebooks)
     return BuildManifest(
         run_id=plan.run_id,
         status="success",
@@ -216,15 +233,49 @@ def build_manifest(
         versions=_versions(chromium_version),
         data_version=plan.inputs.data_version,
         data_files=plan.inputs.data_files,
-        settings={
-            "languages": list(plan.langs),
-            "formats": list(plan.formats),
-            "cell_timeout": plan.cell_timeout,
-            "jobs": plan.n_jobs,
-            "forced": plan.force,
-        },
+        settings=plan_settings(plan),
         reports=reports,
     )
+
+
+def plan_settings(plan: Plan) -> dict[str, Any]:
+    """``settings`` of manifest.json (``variants_skipped`` only when a variant was skipped)."""
+    settings: dict[str, Any] = {
+        "languages": list(plan.langs),
+        "formats": list(plan.formats),
+        "cell_timeout": plan.cell_timeout,
+        "jobs": plan.n_jobs,
+        "forced": plan.force,
+    }
+    if plan.skipped:
+        settings["variants_skipped"] = list(plan.skipped)
+    return settings
+
+
+def report_entries(
+    records: Sequence[JobRecord],
+    titles: dict[str, dict[str, str]],
+    notebooks: dict[str, str],
+) -> dict[str, Any]:
+    """The ``reports`` mapping of manifest.json: one entry per report (or variant), by language.
+
+    A variant's entry is ``<report>--<variant>`` and also names its report (``variant_of``) and
+    the parameters it sets (``variant``); the default set's entry is exactly as it always was.
+
+    Args:
+        records: The job records, in plan order.
+        titles: Title per language, per report.
+        notebooks: The notebook's path as shown, per report.
+    """
+    reports: dict[str, Any] = {}
+    for record in records:
+        if record.entry_name not in reports:
+            head = {"title": titles[record.report], "notebook": notebooks[record.report]}
+            if record.variant is not None:
+                head |= {"variant_of": record.report, "variant": record.variant}
+            reports[record.entry_name] = {**head, "langs": {}}
+        reports[record.entry_name]["langs"][record.lang] = record.entry()
+    return reports
 
 
 def finished(manifest: BuildManifest) -> BuildManifest:

@@ -58,7 +58,15 @@ class BuildOptions:
         jobs: Report x language runs at a time (None: the number of CPUs).
         force: Ignore the cache.
         cell_timeout: Seconds one cell may run (None: ``settings.cell_timeout``).
-        out: Builds folder (None: :func:`gba_report.paths.builds_dir`).
+        out: Builds folder (None: :func:`gba_report.paths.builds_dir`); with ``shard`` the
+            part folder.
+        matrix: ``--matrix [REPORT.]NAME=V1,V2`` axes (:mod:`gba_report.engine.variants`).
+        variants: ``--variants NAME``: a named variant set of ``report/reports.yml``.
+        shard: ``--shard I/N``: build only slice I of N of the jobs into ``out`` as a part
+            (:mod:`gba_report.engine.shards`), published later with ``gba-report publish``.
+        executor: ``local`` (the worker pool, default) or ``dask``.
+        scheduler: ``--scheduler tcp://HOST:8786`` for ``--executor dask`` (None:
+            ``DASK_SCHEDULER_ADDRESS``, else a LocalCluster of ``--jobs`` workers).
     """
 
     reports: tuple[str, ...] = field(
@@ -136,7 +144,52 @@ class BuildOptions:
             type=Path,
             metavar="DIR",
             help="builds folder holding <run id>/ and latest "
-            "(default: report/build, or GBA_REPORT_BUILD_DIR)",
+            "(default: report/build, or GBA_REPORT_BUILD_DIR); with --shard: the part folder",
+        ),
+    )
+    matrix: tuple[str, ...] = field(
+        default=(),
+        metadata=_cli(
+            "--matrix",
+            action="append",
+            metavar="[REPORT.]NAME=V1,V2",
+            help="build one variant per value (@provinces, @gba_cities, ... expand to code "
+            "lists; ';' separates list values); several --matrix make a product",
+        ),
+    )
+    variants: str | None = field(
+        default=None,
+        metadata=_cli(
+            "--variants",
+            metavar="NAME",
+            help="build a named variant set from report/reports.yml (variants:)",
+        ),
+    )
+    shard: str | None = field(
+        default=None,
+        metadata=_cli(
+            "--shard",
+            metavar="I/N",
+            help="build slice I of N of the jobs (stable order) into --out as a part; "
+            "join the parts with `gba-report publish`",
+        ),
+    )
+    executor: str | None = field(
+        default=None,
+        metadata=_cli(
+            "--executor",
+            choices=("local", "dask"),
+            help="where jobs run: local worker processes (default) or a Dask cluster "
+            "(needs the [dask] extra)",
+        ),
+    )
+    scheduler: str | None = field(
+        default=None,
+        metadata=_cli(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Dask scheduler for --executor dask, e.g. tcp://HOST:8786 (default: "
+            "DASK_SCHEDULER_ADDRESS, else a LocalCluster of --jobs worker processes)",
         ),
     )
 
@@ -190,6 +243,7 @@ def from_namespace(args: argparse.Namespace) -> BuildOptions:
     for spec in fields(BuildOptions):
         value = getattr(args, spec.name)
         values[spec.name] = tuple(value) if isinstance(value, list) else value
-    if values["params"] is None:
-        values["params"] = ()
+    for name in ("params", "matrix"):
+        if values[name] is None:
+            values[name] = ()
     return BuildOptions(**values)

@@ -250,7 +250,7 @@ def _print_error(item: ExecutedJob, chromium: str, failed: BaseException) -> Bui
         assert isinstance(failed, OSError)
         return BuildError(describe_file_system_fault(failed), exitcodes.FILE_SYSTEM)
     return BuildError(
-        f"{item.job.report} ({item.job.lang}): printing the PDF with {chromium} "
+        f"{item.job.name} ({item.job.lang}): printing the PDF with {chromium} "
         f"failed: {type(failed).__name__}: {_first_line(failed)}",
         exitcodes.FAILED,
     )

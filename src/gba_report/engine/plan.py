@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from gba_report import paths
+from gba_report.data import load as load_dataset
 from gba_report.data.errors import DataError
-from gba_report.engine import chromium, exitcodes, params, title
+from gba_report.engine import chromium, exitcodes, params, shards, title, variants
 from gba_report.engine.cache import BuildInputs, Cache, CacheKeys, cache_keys
 from gba_report.engine.config import ReportConfig
 from gba_report.engine.errors import BuildError
@@ -38,6 +39,9 @@ class Job:
         keys: Its cache keys.
         exec_cached: The executed notebook is in the cache.
         html_cached: The exported HTML is in the cache too.
+        variant: The variant it builds (None: the report's one default parameter set).
+        variant_label: The variant's parameters as the reader's language names them
+            (``Focus region: Shanghai``), for the index; None without a variant.
     """
 
     report: str
@@ -48,11 +52,18 @@ class Job:
     keys: CacheKeys
     exec_cached: bool
     html_cached: bool
+    variant: variants.Variant | None = None
+    variant_label: str | None = None
+
+    @property
+    def name(self) -> str:
+        """``<report>`` or ``<report>--<variant>``: the job's entry in the manifest."""
+        return self.report + (self.variant.suffix if self.variant else "")
 
     @property
     def stem(self) -> str:
-        """``<report>.<lang>``: the base name of every output of this job."""
-        return f"{self.report}.{self.lang}"
+        """``<report>.<lang>`` (``<report>--SH.<lang>``): the base name of its outputs."""
+        return f"{self.name}.{self.lang}"
 
 
 @dataclass(frozen=True)
@@ -71,7 +82,13 @@ class Plan:
         force: Ignore the cache.
         chromium: The browser that prints PDFs (None when no PDF is wanted).
         inputs: Hashes of data, code and template.
-        jobs: Every report x language, reports in the requested order, then languages.
+        jobs: Every report x variant x language, reports in the requested order, then
+            variants, then languages (a shard: its slice only).
+        skipped: Variants not built, each with why (no rows in the data they need).
+        all_jobs: Every job of the whole plan (a shard's plan holds its slice in ``jobs``).
+        shard: ``I/N`` when only a shard of the jobs is built (into a part folder).
+        executor: ``local`` (worker pool) or ``dask``.
+        scheduler: The Dask scheduler's address (None: a LocalCluster, or not Dask).
     """
 
     config: ReportConfig
@@ -86,6 +103,11 @@ class Plan:
     chromium: str | None
     inputs: BuildInputs
     jobs: tuple[Job, ...]
+    skipped: tuple[str, ...] = ()
+    all_jobs: tuple[Job, ...] = ()
+    shard: str | None = None
+    executor: str = "local"
+    scheduler: str | None = None
 
 
 def parse_list(values: Sequence[str] | None, allowed: Sequence[str], what: str) -> list[str]:
@@ -208,6 +230,177 @@ def _cell_timeout(config: ReportConfig, options: BuildOptions) -> float | None:
     return float(value)
 
 
+def _variant_label(
+    variant: variants.Variant | None, lang: str, declared: dict[str, params.Param]
+) -> str | None:
+    """``Focus region: Shanghai`` (``重點地區：上海``): what the variant sets, in ``lang``."""
+    if variant is None:
+        return None
+    rows = title.display_parameters(variant.assignments, lang, declared)
+    colon = "：" if lang.startswith("zh") else ": "
+    return "; ".join(f"{label}{colon}{value}" for label, value in rows)
+
+
+def _scheduler(options: BuildOptions) -> str | None:
+    """The Dask scheduler's address (``--scheduler``, else ``DASK_SCHEDULER_ADDRESS``).
+
+    Raises:
+        BuildError: ``--scheduler`` without ``--executor dask`` (exit code 2).
+    """
+    if options.executor != "dask":
+        if options.scheduler:
+            raise BuildError("--scheduler needs --executor dask", exitcodes.USAGE)
+        return None
+    return options.scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+
+
+def _set_reports(config: ReportConfig, set_name: str | None) -> list[str]:
+    """The reports a named variant set covers (when no report is named on the command line)."""
+    if not set_name:
+        return []
+    covered = set(config.variant_sets.get(set_name) or {})
+    covered |= {n for n, spec in config.reports.items() if set_name in spec.variants}
+    if not covered:
+        raise BuildError(_unknown_set(config, set_name), exitcodes.USAGE)
+    return [n for n in config.reports if n in covered]
+
+
+def _unknown_set(config: ReportConfig, set_name: str) -> str:
+    known = set(config.variant_sets) | {v for s in config.reports.values() for v in s.variants}
+    return (
+        f"--variants {set_name}: no variant set of that name in {config.path} "
+        f"(known: {', '.join(sorted(known)) or 'none'})"
+    )
+
+
+def _axes(
+    config: ReportConfig,
+    names: list[str],
+    declared: dict[str, dict[str, params.Param]],
+    options: BuildOptions,
+) -> list[variants.Axis]:
+    """The matrix axes of ``--matrix`` and ``--variants``, checked against the reports."""
+    try:
+        axes = [variants.parse_axis(text) for text in options.matrix]
+        if options.variants:
+            found = False
+            top = config.variant_sets.get(options.variants) or {}
+            for name in names:
+                mappings = [(f"variants.{options.variants}.{name}", top.get(name))]
+                own = config.reports[name].variants.get(options.variants)
+                mappings.append((f"reports.{name}.variants.{options.variants}", own))
+                for where, mapping in mappings:
+                    if mapping is None:
+                        continue
+                    found = True
+                    if mapping:  # an empty mapping: the report with its defaults only
+                        scoped = variants.axes_from_mapping(where, mapping)
+                        axes += [variants.Axis(name, a.name, a.values) for a in scoped]
+            if not found:
+                raise variants.VariantError(_unknown_set(config, options.variants))
+    except variants.VariantError as exc:
+        raise BuildError(str(exc), exitcodes.USAGE) from None
+    problems = variants.unmatched_axes(axes, declared)
+    if problems:
+        raise BuildError("invalid variants:\n  " + "\n  ".join(problems), exitcodes.USAGE)
+    return axes
+
+
+VariantSet = list[tuple[variants.Variant | None, dict[str, Any]]]
+
+
+def _variant_sets(
+    config: ReportConfig,
+    names: list[str],
+    declared: dict[str, dict[str, params.Param]],
+    final: dict[str, dict[str, Any]],
+    axes: list[variants.Axis],
+) -> tuple[dict[str, VariantSet], list[str]]:
+    """Each report's parameter sets (one per variant), validated; and the variants skipped.
+
+    Raises:
+        BuildError: Invalid variant values (every problem listed) or two variants whose file
+            names would collide (exit code 2).
+    """
+    out: dict[str, VariantSet] = {}
+    problems: list[str] = []
+    skipped: list[str] = []
+    providers: dict[str, list[str]] = {}
+    frames: dict[str, Any] = {}
+    for name in names:
+        mine = variants.axes_for(name, declared[name], axes)
+        combos = variants.combinations(mine)
+        if not combos:
+            out[name] = [(None, final[name])]
+            continue
+        out[name] = []
+        seen: dict[str, str] = {}
+        for combo in combos:
+            values = dict(final[name])
+            coerced = []
+            for pname, raw in combo:
+                try:
+                    value = params.coerce(declared[name][pname], raw)
+                except ValueError as exc:
+                    typ = declared[name][pname].type
+                    problems.append(f"{name}: --matrix {pname} ({typ}): {exc}")
+                    continue
+                values[pname] = value
+                coerced.append((pname, value))
+            variant = variants.Variant(tuple(coerced), named=len(mine) > 1)
+            problems += params.validate(name, declared[name], values, providers)
+            label = name + variant.suffix
+            if label in seen and seen[label] != variant.label:
+                problems.append(
+                    f"{name}: variants {seen[label]} and {variant.label} share the name {label}"
+                )
+            seen[label] = variant.label
+            reason = _missing_rows(config, name, variant, frames)
+            if reason:
+                skipped.append(f"{label}: skipped: {reason}")
+                continue
+            out[name].append((variant, values))
+    if problems:
+        raise BuildError("invalid parameters:\n  " + "\n  ".join(problems), exitcodes.USAGE)
+    return out, skipped
+
+
+def _codes(name: str, dataset: str, frames: dict[str, Any]) -> set[str]:
+    """The region (or cluster) codes that have rows in ``dataset`` (read once per plan)."""
+    if dataset not in frames:
+        try:
+            frame = load_dataset(dataset)
+        except (DataError, KeyError, ValueError) as exc:
+            raise BuildError(
+                f"reports.yml: {name}.requires_rows: cannot read dataset {dataset!r}: {exc}",
+                exitcodes.USAGE,
+            ) from None
+        column = next((c for c in ("region_code", "cluster_code") if c in frame.columns), None)
+        if column is None:
+            raise BuildError(
+                f"reports.yml: {name}.requires_rows: dataset {dataset!r} has no region_code "
+                "or cluster_code column",
+                exitcodes.USAGE,
+            )
+        frames[dataset] = set(frame[column].dropna().astype(str))
+    return frames[dataset]
+
+
+def _missing_rows(
+    config: ReportConfig, name: str, variant: variants.Variant, frames: dict[str, Any]
+) -> str | None:
+    """Why ``variant`` has no data to build from (``requires_rows`` in reports.yml), or None."""
+    for pname, datasets in config.reports[name].requires_rows.items():
+        value = variant.assignments.get(pname)
+        if value is None:
+            continue
+        names = [datasets] if isinstance(datasets, str) else [str(d) for d in datasets]
+        if not any(str(value) in _codes(name, d, frames) for d in names):
+            files = " or ".join(f"data/{d}.csv" for d in names)
+            return f"{files} has no rows for {pname}={variants.display_value(value)}"
+    return None
+
+
 def make_plan(config: ReportConfig, options: BuildOptions, cache: Cache) -> Plan:
     """Validate a build request and work out its jobs and their cache keys.
 
@@ -221,51 +414,65 @@ def make_plan(config: ReportConfig, options: BuildOptions, cache: Cache) -> Plan
     """
     started = dt.datetime.now(dt.UTC)
     settings = config.settings
-    names = select_reports(config, options.reports)
+    names = select_reports(config, options.reports or _set_reports(config, options.variants))
     langs = parse_list(options.langs, settings.languages, "language")
     formats = parse_list(options.formats, settings.formats, "format")
     if not langs or not formats:
         raise BuildError("choose at least one language and one format", exitcodes.USAGE)
     cell_timeout = _cell_timeout(config, options)
+    shard = shards.parse_shard(options.shard)
+    if shard is not None and options.out is None:
+        raise BuildError("--shard needs --out PART_DIR (the part's own folder)", exitcodes.USAGE)
     declared = declared_parameters(config, names)
     final = _resolve_parameters(config, names, langs, declared, options)
+    axes = _axes(config, names, declared, options)
+    sets, skipped = _variant_sets(config, names, declared, final, axes)
     browser = _chromium(formats)
 
     inputs = BuildInputs.read(settings.kernel)
     jobs = []
     for name in names:
         spec = config.reports[name]
-        for lang in langs:
-            parameters = {"lang": lang, **final[name]}
-            try:
-                rows = title.display_parameters(parameters, lang, declared[name])
-            except DataError as exc:
-                raise BuildError(
-                    f"{name} ({lang}): cannot name the parameter values: {exc}", exitcodes.USAGE
-                ) from None
-            meta = title.ReportMeta(
-                report=name,
-                lang=lang,
-                title=spec.title[lang],
-                date=started.strftime("%Y-%m-%d"),
-                data_version=inputs.data_version,
-                parameters=dict(parameters),
-                parameter_rows=rows,
-            )
-            keys = cache_keys(spec.notebook, parameters, meta.to_dict(), inputs, spec.reads)
-            exec_cached = cache.hit(cache.execution(keys.execution))
-            jobs.append(
-                Job(
+        for variant, values in sets[name]:
+            for lang in langs:
+                parameters = {"lang": lang, **values}
+                try:
+                    rows = title.display_parameters(parameters, lang, declared[name])
+                except DataError as exc:
+                    raise BuildError(
+                        f"{name} ({lang}): cannot name the parameter values: {exc}",
+                        exitcodes.USAGE,
+                    ) from None
+                meta = title.ReportMeta(
                     report=name,
                     lang=lang,
-                    notebook=spec.notebook,
-                    parameters=parameters,
-                    meta=meta,
-                    keys=keys,
-                    exec_cached=exec_cached,
-                    html_cached=cache.hit(cache.html(keys.html)),
+                    title=spec.title[lang],
+                    date=started.strftime("%Y-%m-%d"),
+                    data_version=inputs.data_version,
+                    parameters=dict(parameters),
+                    parameter_rows=rows,
                 )
-            )
+                keys = cache_keys(spec.notebook, parameters, meta.to_dict(), inputs, spec.reads)
+                exec_cached = cache.hit(cache.execution(keys.execution))
+                jobs.append(
+                    Job(
+                        report=name,
+                        lang=lang,
+                        notebook=spec.notebook,
+                        parameters=parameters,
+                        meta=meta,
+                        keys=keys,
+                        exec_cached=exec_cached,
+                        html_cached=cache.hit(cache.html(keys.html)),
+                        variant=variant,
+                        variant_label=_variant_label(variant, lang, declared[name]),
+                    )
+                )
+    if not jobs:
+        raise BuildError(
+            "nothing to build: every variant was skipped\n  " + "\n  ".join(skipped),
+            exitcodes.USAGE,
+        )
     return Plan(
         config=config,
         run_id=f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}",
@@ -278,5 +485,10 @@ def make_plan(config: ReportConfig, options: BuildOptions, cache: Cache) -> Plan
         force=options.force,
         chromium=browser,
         inputs=inputs,
-        jobs=tuple(jobs),
+        jobs=tuple(shards.select(jobs, shard)),
+        skipped=tuple(skipped),
+        all_jobs=tuple(jobs),
+        shard=None if shard is None else str(shard),
+        executor=options.executor or "local",
+        scheduler=_scheduler(options),
     )

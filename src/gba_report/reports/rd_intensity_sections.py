@@ -67,6 +67,17 @@ def _no_data(report: BaseReport, a: rd.RDAnalysis, name: str, what: str) -> Sect
     return report.section(name).note(text).done(pd.DataFrame(columns=list(COLUMNS[name])))
 
 
+def _not_enough(report: BaseReport, a: rd.RDAnalysis, name: str, what: str, year: int) -> Section:
+    """A section whose only figure is one year's: say so (e.g. a city with one data point)."""
+    text = report.t(
+        "not_enough_data",
+        region=report.region(a.focus),
+        what=report.t(f"what.{what}"),
+        year=report.year(year),
+    )
+    return report.section(name).note(text).done(pd.DataFrame(columns=list(COLUMNS[name])))
+
+
 def _facts(report: BaseReport, a: rd.RDAnalysis) -> pd.DataFrame:
     return _frame(report, "intro", rd.facts_frame(a.facts, a.focus))
 
@@ -315,6 +326,14 @@ def share_of_china(report: BaseReport, a: rd.RDAnalysis) -> Section:
             verb=report.t("rose" if f.share.value > f.share_first.value else "fell"),
         )
     )
+    if single:  # one point makes no line: the heading states it, the note says why no chart
+        text = report.t(
+            "not_enough_data",
+            region=report.region(a.focus),
+            what=report.t("what.share_trend"),
+            year=report.year(f.share.year),
+        )
+        return s.note(text).done(_frame(report, "share_of_china", share))
     fig = lines.line_with_labels(
         share,
         "year",
@@ -333,6 +352,9 @@ def share_of_china(report: BaseReport, a: rd.RDAnalysis) -> Section:
 def growth(report: BaseReport, a: rd.RDAnalysis) -> Section:
     """Compound annual growth of R&D expenditure: focus, China and leading provinces."""
     f = a.facts
+    if f.cagr_pct is None and f.spend is not None and f.spend_first is not None:
+        if f.spend_first.year == f.spend.year:  # one year of figures: no growth to compute
+            return _not_enough(report, a, "growth", "growth", f.spend.year)
     if f.cagr_pct is None:
         return _no_data(report, a, "growth", "spend")
     table = a.growth
