@@ -212,7 +212,9 @@ def _part(fingerprint: str, shard: str, stems: list[str], jobs: list[str]) -> pa
     for stem in stems:
         name, _, lang = stem.rpartition(".")
         records.append(
-            JobRecord("fixture", lang, {}, 1.0, False, "sha", {}, {"html": f"{stem}.html"}, name)
+            JobRecord(
+                "fixture", lang, {}, 1.0, False, "sha", {}, {"html": f"{stem}.html"}, name=name
+            )
         )
     identity = {"data_version": fingerprint, "jobs": jobs}
     return parts.PartManifest(
@@ -270,19 +272,22 @@ def test_default_entries_are_unchanged_and_variants_are_grouped():
     titles = {"fixture": {"en": "F", "zh-Hant": "測"}}
     notebooks = {"fixture": "nb.ipynb"}
     plain = JobRecord(
-        "fixture", "en", {"lang": "en"}, 1.0, False, "h", {}, {"html": "x"}, "fixture"
+        "fixture", "en", {"lang": "en"}, 1.0, False, "h", {}, {"html": "x"}, name="fixture"
     )
     entries = manifest.report_entries([plain], titles, notebooks)
     assert list(entries) == ["fixture"]
     assert list(entries["fixture"]) == ["title", "notebook", "langs"]
     assert list(entries["fixture"]["langs"]["en"]) == [
         "parameters", "duration_s", "cached", "content_sha256", "key_figures", "outputs",
+        "downloads",
     ]  # fmt: skip
     one = JobRecord(
-        "fixture", "en", {}, 1.0, False, "h", {}, {}, "fixture--SH", {"focus_region": "SH"},
-        "Focus region: Shanghai",
+        "fixture", "en", {}, 1.0, False, "h", {}, {}, name="fixture--SH",
+        variant={"focus_region": "SH"}, variant_label="Focus region: Shanghai",
     )  # fmt: skip
-    two = JobRecord("fixture", "en", {}, 1.0, False, "h", {}, {}, "fixture--BJ", {"x": "BJ"})
+    two = JobRecord(
+        "fixture", "en", {}, 1.0, False, "h", {}, {}, name="fixture--BJ", variant={"x": "BJ"}
+    )
     entries = manifest.report_entries([one, two], titles, notebooks)
     assert entries["fixture--SH"]["variant_of"] == "fixture"
     assert entries["fixture--SH"]["langs"]["en"]["variant_label"] == "Focus region: Shanghai"
