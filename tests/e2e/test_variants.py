@@ -47,6 +47,7 @@ def _text(html: str) -> str:
     html = re.sub(r'data:image/svg\+xml;base64,[^"]+', "", html)  # charts: ids and dates
     text = re.sub(r"<[^>]+>", " ", html)
     text = re.sub(r"\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?", "DATE", text)
+    text = re.sub(r"\b\d{8}T\d{6}Z-[0-9a-f]{6}\b", "RUN-ID", text)  # the citation box
     return " ".join(text.split())
 
 
@@ -104,6 +105,21 @@ def test_variant_files_have_stable_readable_names(builds):
     for stem in STEMS:
         assert {f"{stem}.html", f"{stem}.pdf", f"executed/{stem}.ipynb"} <= names
     assert not any(n.startswith("fixture.") for n in names), "no default-set files in a matrix"
+
+
+def test_every_link_of_a_variant_page_resolves_in_each_build(builds):
+    # a variant's files sit beside it as <report>--<variant>.<lang>.* (.bib, .files/, .data.zip)
+    for path in ("pool", "dask", "sharded"):
+        for stem in STEMS:
+            html = (builds[path] / f"{stem}.html").read_text(encoding="utf-8")
+            links = [
+                h
+                for h in re.findall(r'(?:href|src)="([^"#][^"]*)"', html)
+                if not h.startswith(("http:", "https:", "mailto:", "data:"))
+            ]
+            assert f"{stem}.bib" in links, (path, stem)  # the variant's own citation file
+            for href in links:
+                assert (builds[path] / href).is_file(), (path, stem, href)
 
 
 def test_manifest_names_each_variant_and_its_parameters(builds):

@@ -53,7 +53,9 @@ def _date(iso: str, lang: str) -> str:
         return iso
 
 
-def box_html(meta: Mapping[str, Any], stem: str, licence: str, settings: Settings) -> str:
+def box_html(
+    meta: Mapping[str, Any], stem: str, licence: str, settings: Settings, downloads: bool = True
+) -> str:
     """The "How to cite" box of one report (run id still a placeholder).
 
     Args:
@@ -61,6 +63,7 @@ def box_html(meta: Mapping[str, Any], stem: str, licence: str, settings: Setting
         stem: ``<report>.<lang>``.
         licence: The data licence statement (:func:`gba_report.engine.downloads.licence`).
         settings: ``settings`` of the report manifest (publisher, publish URL).
+        downloads: The report has download files (a data archive to link and name).
     """
     esc = html.escape
     lang = str(meta.get("lang", "en"))
@@ -102,6 +105,10 @@ def box_html(meta: Mapping[str, Any], stem: str, licence: str, settings: Setting
         )
     )
     bib = bib_name(stem)
+    archive = (
+        f' · <a href="{esc(archive_name(stem))}">'
+        f"{esc(str(i18n.tr(lang, 'reuse.downloads.archive')))}</a>"
+    )
     return (
         f'<section class="gba-cite" aria-labelledby="gba-cite">\n'
         f'<h2 id="gba-cite">{esc(_t(lang, "heading"))}</h2>\n'
@@ -110,20 +117,26 @@ def box_html(meta: Mapping[str, Any], stem: str, licence: str, settings: Setting
         f'<dl class="gba-cite-meta">\n{items}\n</dl>\n'
         f'<p class="gba-cite-files"><a href="{esc(bib)}">'
         f"{esc(_t(lang, 'bibtex', file=bib))}</a> · "
-        f'<a href="{CFF_FILE}">{CFF_FILE}</a> · '
-        f'<a href="{esc(archive_name(stem))}">'
-        f"{esc(str(i18n.tr(lang, 'reuse.downloads.archive')))}</a></p>\n"
-        f'<p class="gba-print-only">{where}</p>\n'
-        "</section>"
+        f'<a href="{CFF_FILE}">{CFF_FILE}</a>{archive if downloads else ""}</p>\n'
+        + (f'<p class="gba-print-only">{where}</p>\n' if downloads else "")
+        + "</section>"
     )
 
 
-def add_box(body: str, meta: Mapping[str, Any], stem: str, lang: str, licence: str) -> str:
+def add_box(
+    body: str,
+    meta: Mapping[str, Any],
+    stem: str,
+    lang: str,
+    licence: str,
+    downloads: bool = True,
+) -> str:
     """Put the "How to cite" box where the template left :data:`CITATION_MARKER`."""
     if CITATION_MARKER not in body:
         return body
     settings = load_config().settings
-    return body.replace(CITATION_MARKER, box_html({**meta, "lang": lang}, stem, licence, settings))
+    box = box_html({**meta, "lang": lang}, stem, licence, settings, downloads)
+    return body.replace(CITATION_MARKER, box)
 
 
 def fill_run_id(page: str, run_id: str) -> str:

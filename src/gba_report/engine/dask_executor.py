@@ -39,6 +39,7 @@ from distributed import Client, Future, LocalCluster, as_completed, get_worker
 
 from gba_report import data, paths
 from gba_report.engine import digest, exitcodes
+from gba_report.engine.cache import store_text
 from gba_report.engine.errors import BuildError
 from gba_report.engine.messages import (
     REQUEST_FILE,
@@ -149,8 +150,8 @@ def run_job(job: DaskJob) -> DaskResult:
         notebook.parent.mkdir()
         notebook.write_text(job.notebook, encoding="utf-8")
         exec_cache = folder / "exec.ipynb"
-        if job.cached_execution is not None:
-            exec_cache.write_text(job.cached_execution, encoding="utf-8")
+        if job.cached_execution is not None:  # with its checksum, as the worker checks it
+            store_text(exec_cache, job.cached_execution)
         request = dataclasses.replace(
             WorkerRequest.from_json(job.request),
             notebook=notebook,
@@ -263,10 +264,12 @@ def _outcome(task: WorkerTask, future: Future, started: float) -> WorkerOutcome:
             atomic_write_text(kept, got.failed_notebook)
             failure = dataclasses.replace(failure, notebook=kept)
         return WorkerOutcome(task, WorkerResult(failure), duration)
-    if got.executed is not None and not request.use_cached_execution:
-        atomic_write_text(request.exec_cache, got.executed)
+    if got.executed is not None:
+        if not request.use_cached_execution:
+            store_text(request.exec_cache, got.executed)
+        atomic_write_text(request.executed_out, got.executed)  # what the manifest stage reads
     html = got.html or ""
-    atomic_write_text(request.html_cache, html)
+    store_text(request.html_cache, html)
     atomic_write_text(request.html_out, html)
     return WorkerOutcome(task, result, duration)
 

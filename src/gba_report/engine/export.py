@@ -141,7 +141,9 @@ def with_download_links(nb: nbformat.NotebookNode, stem: str, lang: str) -> nbfo
     return nb
 
 
-def export_html(nb: nbformat.NotebookNode, template_dir: Path, lang: str) -> str:
+def export_html(
+    nb: nbformat.NotebookNode, template_dir: Path, lang: str, stem: str | None = None
+) -> str:
     """Export an executed notebook to self-contained HTML with the GBA template.
 
     Args:
@@ -149,6 +151,8 @@ def export_html(nb: nbformat.NotebookNode, template_dir: Path, lang: str) -> str
             :class:`gba_report.engine.title.ReportMeta` mapping).
         template_dir: The nbconvert template folder (``paths.report_template_dir()``).
         lang: Report language.
+        stem: The outputs' base name (``<report>.<lang>``, a variant's
+            ``<report>--<variant>.<lang>``): the download links and the citation name it.
     """
     exporter = HTMLExporter(
         template_name=template_dir.name,
@@ -171,9 +175,9 @@ def export_html(nb: nbformat.NotebookNode, template_dir: Path, lang: str) -> str
         enabled=True,
     )
     meta = nb.metadata.get("gba_report", {})
-    stem = f"{meta.get('report', 'report')}.{lang}"
+    stem = stem or f"{meta.get('report', 'report')}.{lang}"  # a variant's: <report>--<v>.<lang>
     found = downloads.ReportDownloads.from_notebook(nb)
     _, licence = downloads.licence(downloads.source_ids(found.payloads), lang)
     shown = with_download_links(without_key_figures(nb), stem, lang)
     body, _ = exporter.from_notebook_node(shown, resources={"language_code": lang})
-    return add_toc(citation.add_box(body, meta, stem, lang, licence), lang)
+    return add_toc(citation.add_box(body, meta, stem, lang, licence, bool(found.payloads)), lang)

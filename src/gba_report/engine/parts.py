@@ -273,7 +273,9 @@ def publish_parts(folders: Sequence[Path], builds: Path) -> tuple[Path, manifest
         records = []
         for stem in order:
             folder, record = by_stem[stem]
-            for rel in record.outputs.values():
+            # the BibTeX entry is written when the joined build's manifest is (its run id)
+            files = [rel for kind, rel in record.outputs.items() if kind != "bib"]
+            for rel in [*files, *record.downloads.get("files", [])]:
                 target = staging.path / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(folder / rel, target)
@@ -288,6 +290,7 @@ def publish_parts(folders: Sequence[Path], builds: Path) -> tuple[Path, manifest
             started=started,
             finished=None,
             git_commit=first.git_commit,
+            lock_sha256=first.identity.get("lock_sha256"),
             versions=versions,
             data_version=first.identity["data_version"],
             data_files=first.data_files,

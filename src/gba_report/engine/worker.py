@@ -74,7 +74,7 @@ def run(request: WorkerRequest) -> WorkerResult:
 
     _announce(Stage.HTML)
     nb.metadata["gba_report"] = request.meta.to_dict()
-    html = export.export_html(nb, request.template_dir, request.lang)
+    html = export.export_html(nb, request.template_dir, request.lang, request.stem)
     atomic_write_text(request.html_out, html)
     store_text(request.html_cache, html)
     return WorkerResult()
