@@ -578,5 +578,7 @@ def summary_chart(report: BaseReport, a: funding.FundingAnalysis, compact: bool)
     if compact:
         fig.set_size_inches(*theme.BRIEF_HALF_IN)
     s = report.section("summary_chart")
-    s.chart(fig, report.t("cumulative_caption"), _ids(a.series), a.series["confidence"].tolist())
+    caption = report.t("cumulative_caption") + (" " if report.lang == "en" else "")
+    caption += report.t("cumulative_scope", scope=report.t(f"scope.{a.series.iloc[0]['scope']}"))
+    s.chart(fig, caption, _ids(a.series), a.series["confidence"].tolist())
     return s.done(_cumulative_data(report, a, "summary_chart"))

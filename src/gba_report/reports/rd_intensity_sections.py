@@ -185,6 +185,12 @@ def _change_text(report: BaseReport, a: rd.RDAnalysis) -> str:
     return text
 
 
+def _sentence_end(report: BaseReport, text: str) -> str:
+    """``text`` ending with a full stop."""
+    stop = "." if report.lang == "en" else "。"
+    return text if text.endswith(stop) else text + stop
+
+
 def _joined(lang: str, sentences: Sequence[str]) -> str:
     return " ".join(sentences) if lang == "en" else "".join(sentences)
 
@@ -697,6 +703,14 @@ def summary_points(report: BaseReport, a: rd.RDAnalysis) -> list[BriefPoint]:
             value=report.pct(f.intensity.value),
             cn=report.pct(cn.value) if cn is not None else "",
         )
+        if f.change is not None:
+            short = report.t(
+                "change_short",
+                prev_year=report.year(f.change.previous.year),
+                prev=report.pct(f.change.previous.value),
+                **_moved(report, f.change.pp),
+            )
+            text = _joined(report.lang, [_sentence_end(report, text), short])
         ids = indicators.joined_sources(f.intensity.source_id, cn.source_id if cn else "")
         points.append(BriefPoint(text, f.intensity.confidence, ids))
     if f.spend is not None:
@@ -707,7 +721,8 @@ def summary_points(report: BaseReport, a: rd.RDAnalysis) -> list[BriefPoint]:
             value=report.rmb(f.spend.value),
         )
         if f.rank_spend:
-            text += report.t("headline_rank_short", rank=f.rank_spend, n=f.n_spend)
+            short = report.t("headline_rank_short", rank=f.rank_spend, n=f.n_spend)
+            text = _sentence_end(report, text.rstrip(".。") + short)
         points.append(BriefPoint(text, f.spend.confidence, f.spend.source_id))
     return points
 
