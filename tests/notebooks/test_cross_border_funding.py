@@ -6,8 +6,8 @@ Expected values are typed from the sources: > RMB 300 m by June 2022 (Science an
 Daily, 30 Jun 2022), > RMB 460 m (China News Service, 6 Nov, year inferred 2024), > RMB 750 m
 from all Mainland sources by 15 Apr 2023 (Eric Chan, Global Times), official year-end rates
 (PBoC central parity: HK$100 = RMB 90.622 at end-2023, RMB 92.604 at end-2024; SCMP's RMB 38 m =
-HK$42.27 m is the newspaper's conversion, never used as a rate), C&SD / HKSAR figures for Hong Kong GERD 2024
-(HK$35,772 m, higher education HK$20,054 m = 56.1 %).
+HK$42.27 m is the newspaper's conversion, never used as a rate), C&SD / HKSAR figures for Hong
+Kong GERD 2024 (HK$35,772 m, higher education HK$20,054 m = 56.1 %).
 """
 
 import pytest
