@@ -32,7 +32,7 @@ ISO2_COLOR_CODE = {
 }
 
 #: Economies of the economy-level GII chart, in display order (ISO3, as in the data).
-ECONOMIES = ("CHN", "HKG", "JPN", "KOR", "USA", "CHE")
+ECONOMIES = ("CHN", "HKG", "JPN", "KOR", "USA", "CHE", "SGP", "GBR", "DEU")
 
 _PROVENANCE = ("source_id", "confidence")
 _RANKED = ("edition", "rank", "cluster_code", "cluster_name")
