@@ -241,25 +241,78 @@ def apply_rank_additions(ref: Path, g: GII, rows: dict[tuple[int, str], dict[str
 
 
 def build_economy_ranks(ref: Path, g: GII) -> list[dict[str, str]]:
-    """Economy-level GII ranks (rows without a retrieved rank are left out)."""
-    out = []
+    """Economy-level GII ranks: the reference file, then its additions (one decision per row).
+
+    Rows without a retrieved rank are left out.
+    """
+    rows: dict[tuple[int, str], dict[str, str]] = {}
     for number, r in enumerate(read_csv(ref / "gii_economy_ranks.csv"), start=1):
         if not r["gii_rank"]:
             continue
-        out.append(
-            {
-                "edition": r["edition"],
-                "economy_code": g.d["economy_iso3"][r["economy"]],
-                "gii_rank": r["gii_rank"],
-                "gii_score": r["gii_score"],
-                "source_id": g.source_ids(r["source"], f"gii_economy_ranks.csv row {number}"),
-                "note": r["note"],
-            }
-        )
-    out.sort(key=lambda x: (-int(x["edition"]), int(x["gii_rank"])))
+        code = g.d["economy_iso3"][r["economy"]]
+        rows[(int(r["edition"]), code)] = {
+            "edition": r["edition"],
+            "economy_code": code,
+            "gii_rank": r["gii_rank"],
+            "gii_score": r["gii_score"],
+            "source_id": g.source_ids(r["source"], f"gii_economy_ranks.csv row {number}"),
+            "note": r["note"],
+        }
+    apply_economy_additions(ref, g, rows)
+    out = sorted(rows.values(), key=lambda x: (-int(x["edition"]), int(x["gii_rank"])))
     for row in out:
         row["confidence"] = g.confidence(row)
     return out
+
+
+def apply_economy_additions(ref: Path, g: GII, rows: dict[tuple[int, str], dict[str, str]]) -> None:
+    """Apply decisions/gii_economy_ranks_additions.csv, one decision per reference row.
+
+    Actions: ``new`` (an edition and economy without a rank yet), ``source`` (the same rank:
+    add the source, first when ``first`` is True, and fill a missing score; a different score
+    is kept out and named in the note), ``conflict`` (a different rank: the table keeps its
+    rank, the note names the other), ``leave_out`` (with the reason).
+    """
+    decisions = read_csv(g.cur / "decisions" / "gii_economy_ranks_additions.csv")
+    extra = read_csv(ref / ADDITIONS / "gii_economy_ranks_additions.csv")
+    check(len(decisions) == len(extra), "decisions/gii_economy_ranks_additions.csv: one per row")
+    for number, (r, dec) in enumerate(zip(extra, decisions, strict=True), start=1):
+        where = f"decisions/gii_economy_ranks_additions.csv row {number}"
+        ref_key = f"{r['edition']}|{r['economy']}|{r['gii_rank']}"
+        check(dec["ref_key"] == ref_key, f"{where}: ref_key must be {ref_key!r}")
+        action = dec["action"]
+        if action == "leave_out":
+            check(bool(dec["note"]), f"{where}: say why the row is left out")
+            continue
+        check(r["economy"] in g.d["economy_iso3"], f"{where}: {r['economy']} not in economy_iso3")
+        code = g.d["economy_iso3"][r["economy"]]
+        key = (int(r["edition"]), code)
+        ids = g.source_ids(r["source"], where)
+        if action == "new":
+            check(key not in rows, f"{where}: {key} already has a rank (use source)")
+            rows[key] = {
+                "edition": r["edition"],
+                "economy_code": code,
+                "gii_rank": r["gii_rank"],
+                "gii_score": r["gii_score"],
+                "source_id": ids,
+                "note": dec["note"],
+            }
+            continue
+        check(key in rows, f"{where}: {key} has no rank yet (use new)")
+        row = rows[key]
+        if action == "source":
+            check(row["gii_rank"] == r["gii_rank"], f"{where}: rank differs (use conflict)")
+            old = row["source_id"].split(";")
+            merged = ids.split(";") + old if dec["first"] == "True" else old + ids.split(";")
+            row["source_id"] = ";".join(dict.fromkeys(merged))
+            if r["gii_score"] and not row["gii_score"]:
+                row["gii_score"] = r["gii_score"]
+            row["note"] = _join_notes(row["note"], dec["note"])
+        else:
+            check(action == "conflict", f"{where}: action must be new, source, conflict, leave_out")
+            check(row["gii_rank"] != r["gii_rank"], f"{where}: same rank (use source)")
+            row["note"] = _join_notes(row["note"], dec["note"])
 
 
 def build_counts(ref: Path, g: GII) -> list[dict[str, str]]:

@@ -138,3 +138,17 @@ def test_the_rule_itself() -> None:
     assert provenance.is_doubtful({"uncertainty": "approximate"})
     assert provenance.is_doubtful({"is_inferred": True})
     assert not provenance.is_doubtful({"is_date_inferred": True, "uncertainty": ""})
+
+
+def test_retrieval_hash_of_a_file_read_at_a_commit(sources) -> None:
+    # sha256 of innovation_report_graphs/2019_update/R/july_2019_analysis/raw_data/2019_data.csv
+    # at USStudiesCentre/global_innovation_index_2019@b5952bb (git show <commit>:<path> | sha256sum)
+    row = sources.set_index("source_id").loc["gii-usstudies-2019-export"]
+    assert row.retrieval_sha256 == (
+        "e98dbb971857a88495c8dd986f8c297715026f09dbfaaace1ad8647ed932d517"
+    )
+    assert "@b5952bbb634c95d67248288bcd14e1e42d5001bc:" in row.retrieval_location
+    # a hash is recorded only where a single file was read (never for a web page or a folder)
+    hashed = sources[sources.retrieval_sha256 != ""]
+    assert set(hashed.retrieval_kind) <= {"verbatim_copy", "official_data"}
+    assert hashed.retrieval_sha256.str.fullmatch(r"[0-9a-f]{64}").all()

@@ -13,10 +13,13 @@ import json
 import os
 import re
 import subprocess
+from urllib.parse import urlparse
 
 import pytest
 import yaml
 from engine_helpers import ROOT, require_tool, run_cli
+
+from gba_report import data
 
 pytestmark = pytest.mark.slow
 
@@ -91,6 +94,28 @@ def test_real_reports_build_in_both_languages(real_build):
         for name in REPORTS
     )
     assert "灣區" in zh_text
+    # no reader-facing text (HTML or PDF, either language) names the host of a copy, mirror or
+    # blog the project read a figure in (retrieval_location hosts other than the origin's)
+    hosts = set()
+    for row in data.load_sources().itertuples():
+        location = str(row.retrieval_location)
+        host = urlparse(location).netloc.lower().removeprefix("www.")
+        origin = urlparse(str(row.origin_url or "")).netloc.lower().removeprefix("www.")
+        if location.startswith("http") and host and host != origin:
+            hosts.add(host)
+    assert "l4.net.cn" in hosts
+    for name in REPORTS:
+        for lang in ("en", "zh-Hant"):
+            html = (latest / f"{name}.{lang}.html").read_text(encoding="utf-8").lower()
+            text = subprocess.run(
+                [pdftotext, str(latest / f"{name}.{lang}.pdf"), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.lower()
+            for where, body in (("html", html), ("pdf", re.sub(r"\s+", "", text))):
+                named = [h for h in hosts if h in body]
+                assert not named, (name, lang, where, named)
     _check_downloads(latest, manifest)
     _check_links(latest)
     _check_archives(latest, manifest)

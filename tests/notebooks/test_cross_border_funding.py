@@ -4,9 +4,10 @@ labels or table headers.
 
 Expected values are typed from the sources: > RMB 300 m by June 2022 (Science and Technology
 Daily, 30 Jun 2022), > RMB 460 m (China News Service, 6 Nov, year inferred 2024), > RMB 750 m
-from all Mainland sources by 15 Apr 2023 (Eric Chan, Global Times), SCMP's
-RMB 38 m = HK$42.27 m (rate 42.27 / 38 = 1.1124), C&SD / HKSAR figures for Hong Kong GERD 2024
-(HK$35,772 m, higher education HK$20,054 m = 56.1 %).
+from all Mainland sources by 15 Apr 2023 (Eric Chan, Global Times), official year-end rates
+(PBoC central parity: HK$100 = RMB 90.622 at end-2023, RMB 92.604 at end-2024; SCMP's RMB 38 m =
+HK$42.27 m is the newspaper's conversion, never used as a rate), C&SD / HKSAR figures for Hong
+Kong GERD 2024 (HK$35,772 m, higher education HK$20,054 m = 56.1 %).
 """
 
 import pytest
@@ -54,7 +55,7 @@ def test_cumulative_milestones_and_honest_growth(reports):
     assert "The year of the second figure is inferred" in text
     assert "about 14% a year" in text
     # the all-Mainland totals are another scope: shown, never joined to the Guangdong series
-    assert "over RMB 750 m† (15 April 2023) is a different measure" in text
+    assert "over RMB 750 m† (15 April 2023) has another scope (all Mainland sources" in text
     zh = " ".join(reports["zh-Hant"].headings())
     assert "超過4.6億元人民幣" in zh and "超過3億元人民幣" in zh
     assert "2024年11月6日（年份屬推斷）" in zh
@@ -92,14 +93,16 @@ def test_hong_kong_gerd_structure_2024(reports):
 def test_hkd_states_the_rate_used():
     report = _report("en", currency="HKD")
     text = " ".join(report.texts())
-    # 460 x 42.27 / 38 = 511.69 -> HK$511.7 m (four significant figures)
+    # each amount at the official year-end rate of its own year: the 2024 figure at the PBoC
+    # central parity of 31 Dec 2024 (HK$100 = RMB 92.604): 460 / 0.92604 = HK$496.7 m
     headings = " ".join(report.headings())
-    assert "passed over HK$511.7 m by 6 November 2024 (year inferred)" in headings
-    assert "HK$1.1124 per RMB 1" in text
-    assert "not an official exchange rate" in text
-    assert report.key_figures()["hkd_per_rmb_used"]["value"] == pytest.approx(1.1124)
+    assert "passed over HK$496.7 m by 6 November 2024 (year inferred)" in headings
+    assert "RMB 92.604 per HK$100 (PBoC central parity, 31 December 2024" in text
+    assert "official year-end rate of each amount's own year" in text
+    assert "1.1124" not in text  # SCMP's 2019 pair (42.27 / 38) is never a rate
+    assert report.key_figures()["hkd_per_rmb_latest_year"]["value"] == pytest.approx(1.0799)
     zh = _report("zh-Hant", currency="HKD")
-    assert "每1元人民幣兌1.1124港元" in " ".join(zh.texts())
+    assert "每100港元兌92.604元人民幣" in " ".join(zh.texts())
 
 
 def test_without_unverified_and_earlier_cutoff():
@@ -167,18 +170,19 @@ def test_notebook_runs_and_shows_key_figures(tmp_path, lang, params):
         expected = {
             ("en", False): "over RMB 460 m",
             ("zh-Hant", False): "超過4.6億元人民幣",
-            ("en", True): "over HK$511.7 m",
-            ("zh-Hant", True): "超過5.117億港元",
+            # at the end-2024 central parity: 460 / 0.92604 = 496.74
+            ("en", True): "over HK$496.7 m",
+            ("zh-Hant", True): "超過4.967億港元",
         }
     else:
         # by mid-2023 the best-reported series is the all-Mainland one (> RMB 440 m by June
-        # 2021, > RMB 750 m by April 2023); 750 x 42.27 / 38 = 834.28 -> HK$834.3 m
+        # 2021, > RMB 750 m by April 2023); at the end-2023 central parity 750 / 0.90622 = 827.61
         assert figs["crossborder_cumulative_rmb_million_latest"]["value"] == 750
         expected = {
             ("en", False): "over RMB 750 m",
             ("zh-Hant", False): "超過7.5億元人民幣",
-            ("en", True): "over HK$834.3 m",
-            ("zh-Hant", True): "超過8.343億港元",
+            ("en", True): "over HK$827.6 m",
+            ("zh-Hant", True): "超過8.276億港元",
         }
     assert expected[(lang, hkd)] in text
     assert figs["hk_gerd_hkd_million_latest"]["value"] == 35772

@@ -38,10 +38,13 @@ def test_spend_formats_from_the_source(en, zh):
 
 
 def test_target_gap_and_first_year_reached(en):
-    # 3.60 - 3.5 = 0.10 pp; 2023 (3.54 %) is the first year at or above 3.5 %
+    # 3.60 - 3.5 = 0.10 pp; on the revised GDP basis 2023 is 3.48 % (2024 communique), so 2024
+    # is the first year at or above 3.5 %; the first-released 3.54 % for 2023 passed it only on
+    # the earlier basis
     text = " ".join(en.headings() + en.texts())
     assert "0.10 pp above its target of 3.5% for 2025" in text
-    assert "first reached in 2023, at 3.54%" in text
+    assert "it was first reached in 2024, at 3.60%" in text
+    assert "reached in 2023 (3.54%) holds only on the earlier basis" in text
 
 
 def test_key_figures_are_computed(en):
@@ -73,7 +76,7 @@ def test_secondary_figures_are_marked(en):
 
 def test_series_breaks_are_marked(en):
     text = " ".join(en.texts())
-    assert "Series breaks" in text and "United Kingdom 2014" in text
+    assert "Series breaks" in text and "Guangdong 2023" in text and "Hong Kong 2018" in text
     assert "From 2018 the Census and Statistics Department" in text
 
 
@@ -105,8 +108,9 @@ def test_zh_hant_headings_charts_and_tables_have_no_english(
 def test_other_parameters_jiangsu_2015_2023(no_latin, chart_texts):
     report = run(lang="zh-Hant", focus_region="JS", start_year=2015, end_year=2023)
     heads = report.headings()
-    # Jiangsu 2023: 3.29 % (NBS), China 2.65 %
-    assert heads[0] == "江蘇2023年研發投入強度達3.29%，高於全國的2.65%"
+    # Jiangsu 2023 at its latest vintage: 3.22 % revised in the 2024 communique (first release
+    # 3.29 %), China 2.58 % (first release 2.65 %), both on the revised GDP basis
+    assert heads[0] == "江蘇2023年研發投入強度達3.22%，高於全國的2.58%"
     assert report.key_figures()["focus_rd_expenditure_rmb_100m_latest"]["value"] == 4212.3
     no_latin(heads, "headings")
     no_latin(chart_texts(report), "chart labels")

@@ -11,7 +11,9 @@ Zhuhai 98th, 100th in 2024 worked back), Science and Technology Daily and China 
 (cumulative cross-border disbursements over RMB 300 m by June 2022, over RMB 460 m by 6 Nov).
 """
 
+import html
 import re
+from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
@@ -35,7 +37,21 @@ INTENSITY = [
     "year",
     "rd_intensity_pct_gdp",
     "series",
+    "basis",
     "is_series_break",
+    "is_revised",
+    "first_release_rd_intensity_pct_gdp",
+    "is_provisional",
+    *PROVENANCE,
+]
+COMPARISON = [
+    "region_code",
+    "region_name",
+    "year",
+    "rd_intensity_pct_gdp",
+    "series",
+    "basis",
+    "is_like_for_like",
     *PROVENANCE,
 ]
 SOURCES = ["source_id", "publisher", "title", "url", "date_accessed", "licence_note"]
@@ -67,7 +83,7 @@ COLUMNS = {
         "intro": FACTS,
         "headline": FACTS,
         "intensity_over_time": INTENSITY,
-        "international": INTENSITY,
+        "international": COMPARISON,
         "spend_by_province": [
             "region_code",
             "region_name",
@@ -189,6 +205,8 @@ COLUMNS = {
             "pct_share_pct",
             "publications_share_pct",
             "vc_deals_share_pct",
+            "pct_applications_count",
+            "scientific_publications_count",
             "is_inferred",
             *PROVENANCE,
         ],
@@ -248,6 +266,8 @@ COLUMNS = {
             "claimed_value",
             "status",
             "status_name",
+            "verdict",
+            "verdict_name",
             "finding",
             *PROVENANCE,
         ],
@@ -343,26 +363,89 @@ def test_rd_headline_facts(runs):
     assert facts[("GD", "rd_intensity_pct_gdp")] == 3.6
     assert facts[("CN", "rd_intensity_pct_gdp")] == 2.69
     assert facts[("GD", "rd_expenditure_growth_pct")] == pytest.approx(6.18, abs=0.01)  # /4802.6
+    # NBS 2024 communique, 附表2: of all 31 provinces, 1st by spending, 3rd by intensity (after
+    # Beijing 6.58 % and Shanghai 4.35 %)
     assert facts[("GD", "rank_by_rd_expenditure")] == 1
+    assert facts[("GD", "regions_ranked_by_rd_expenditure")] == 31
+    assert facts[("GD", "rank_by_rd_intensity")] == 3
+    assert facts[("GD", "regions_ranked_by_rd_intensity")] == 31
+    # within one basis (GDP after the 5th economic census): 3.48 (revised 2023) -> 3.60, +0.12 pp
+    # as the communiques say; China 2.58 -> 2.69; never the first-released 3.54 (+0.06 pp)
+    assert facts[("GD", "rd_intensity_change_pp")] == pytest.approx(0.12, abs=1e-9)
+    assert facts[("CN", "rd_intensity_change_pp")] == pytest.approx(0.11, abs=1e-9)
+    since = frame.set_index(["region_code", "measure"])["since_year"]
+    assert since[("GD", "rd_intensity_change_pp")] == 2023
     # (5099.6 / 808.7) ** (1 / 14) = 1.1406: 14.06 % a year since 2010
     assert facts[("GD", "rd_expenditure_cagr_pct")] == pytest.approx(14.06, abs=0.01)
     assert facts[("GD", "share_of_china_rd_expenditure_pct")] == pytest.approx(14.04, abs=0.01)
     assert section(runs, RDIntensityReport, "intro").data.equals(frame)
+    text = " ".join(section(runs, RDIntensityReport, "headline").texts())
+    assert "up 0.12 pp on 2023 (3.48%)" in text and "3.54%" in text
 
 
-@pytest.mark.parametrize("name", ["intensity_over_time", "international"])
-def test_rd_intensity_lines_are_the_data(runs, name):
-    sec = section(runs, RDIntensityReport, name)
+def test_rd_intensity_lines_draw_the_latest_vintage(runs):
+    sec = section(runs, RDIntensityReport, "intensity_over_time")
     frame = sec.data
     assert _end_labels(sec.figure) == set(frame["region_name"])  # one labelled line each
     assert _points(sec.figure) == len(frame)  # one marker per figure
-    gd = frame.set_index(["region_code", "year"])["rd_intensity_pct_gdp"]
-    assert gd[("GD", 2024)] == 3.6
-    breaks = set(frame.loc[frame["is_series_break"], "region_code"])
-    # C&SD 2018 for Hong Kong, UK 2014; and the NBS 2024 first releases, whose GDP basis (after
-    # the 5th economic census) differs from the years before (2024 communique, footnotes [3][4])
-    expected = {"HK", "CN", "GD", "BJ", "SH", "TJ"}
-    assert breaks == (expected if name == "intensity_over_time" else {"GBR", "CN", "GD"})
+    by = frame.set_index(["region_code", "year"])
+    assert by.loc[("GD", 2024), "rd_intensity_pct_gdp"] == 3.6
+    # 2023 drawn as revised in the 2024 communique (3.48), its first release (3.54) kept as a note
+    gd23 = by.loc[("GD", 2023)]
+    assert (gd23["rd_intensity_pct_gdp"], gd23["first_release_rd_intensity_pct_gdp"]) == (
+        3.48,
+        3.54,
+    )
+    assert bool(gd23["is_revised"]) and gd23["basis"] == "cn_gdp_census5"
+    assert "Guangdong 2023: 3.48% revised (first release 3.54%)" in sec.caption
+    # NBS 2025 statistical communique: 2.80 %, preliminary, drawn hollow and named in the caption
+    cn25 = by.loc[("CN", 2025)]
+    assert cn25["rd_intensity_pct_gdp"] == 2.8 and bool(cn25["is_provisional"])
+    assert frame["is_provisional"].sum() == 1
+    hollow = [
+        c
+        for ax in sec.figure.axes
+        for c in ax.collections
+        if isinstance(c, PathCollection) and len(c.get_offsets()) and c.get_facecolor()[0][0] == 1
+    ]
+    assert sum(len(c.get_offsets()) for c in hollow) == 1
+    assert "provisional figures (China 2025: 2.80%)" in sec.caption
+    # the break is where the GDP basis changes: at the revised 2023 (C&SD's 2018 for Hong Kong)
+    breaks = frame.loc[frame["is_series_break"], ["region_code", "year"]].values.tolist()
+    assert sorted(breaks) == sorted(
+        [["GD", 2023], ["CN", 2023], ["BJ", 2023], ["SH", 2023], ["TJ", 2023], ["HK", 2018]]
+    )
+
+
+def test_rd_international_comparison_is_like_for_like(runs):
+    sec = section(runs, RDIntensityReport, "international")
+    frame = sec.data
+    same = frame.loc[frame["is_like_for_like"]]
+    # OECD MSTI, 2023 (Visual Capitalist's table, rounded): every comparator has a figure
+    assert set(same["basis"]) == {"oecd_msti"} and set(same["year"]) == {2023}
+    values = same.set_index("region_code")["rd_intensity_pct_gdp"]
+    assert values.to_dict() == {
+        "ISR": 6.3,
+        "KOR": 5.0,
+        "JPN": 3.4,
+        "USA": 3.4,
+        "DEU": 3.1,
+        "GBR": 2.8,
+        "CN": 2.6,
+    }
+    focus = frame.loc[frame["region_code"] == "GD"].iloc[0]
+    assert (focus["year"], focus["rd_intensity_pct_gdp"], focus["basis"]) == (
+        2023,
+        3.48,
+        "cn_gdp_census5",
+    )
+    assert len(_bars(sec.figure)) == len(same) + 1
+    # national definitions listed apart: MSIT's 5.13 % for Korea 2024, Japan's fiscal year 3.70
+    national = frame.loc[~frame["is_like_for_like"] & (frame["region_code"] != "GD")]
+    nat = national.set_index("region_code")
+    assert (nat.loc["KOR", "year"], nat.loc["KOR", "rd_intensity_pct_gdp"]) == (2024, 5.13)
+    assert nat.loc["JPN", "basis"] == "national_fy"
+    assert "on the OECD MSTI basis" in " ".join(sec.texts())
 
 
 def test_rd_spending_bars_are_the_data(runs):
@@ -390,6 +473,11 @@ def test_rd_share_growth_and_target(runs):
     goal = target.loc[target["is_target"]]
     assert goal[["year", "rd_intensity_pct_gdp"]].values.tolist() == [[2025, 3.5]]
     assert _points(section(runs, RDIntensityReport, "target").figure) == len(target) - 1
+    # 3.5 % first reached in 2024 on the revised basis (2023 revised: 3.48); "2023 (3.54 %)"
+    # holds only on the old basis, and the report says so
+    text = " ".join(section(runs, RDIntensityReport, "target").texts())
+    assert "it was first reached in 2024, at 3.60%" in text
+    assert "reached in 2023 (3.54%) holds only on the earlier basis" in text
 
 
 def test_rd_cities_are_points_beside_the_province_line(runs):
@@ -404,6 +492,7 @@ def test_rd_hong_kong_sectors(runs):
     sec = section(runs, RDIntensityReport, "hk_by_sector")
     values = sec.data.set_index(["year", "sector"])["gerd_hkd_million"]
     assert values[(2024, "higher_education")] == 20054 and values[(2024, "total")] == 35772
+    assert values[(2023, "total")] == 33006  # C&SD via Xinhua / China News Service, Dec 2025
     parts = sec.data.loc[sec.data["sector"] != "total"]
     assert len(_bars(sec.figure)) == len(parts)
 
@@ -448,9 +537,50 @@ def test_funding_grants_facilities_and_hong_kong(runs):
     assert values[(2024, "higher_education")] == 20054 and values[(2021, "total")] == 27827
     assert (2021, "business") not in values.index  # 2021: total only
     hkd = build(CrossBorderFundingReport, "en", currency="HKD").cumulative().data
-    # SCMP's pair: 460 x 42.27 / 38 = HK$511.69 m
-    assert hkd["amount_display_million"].iloc[-1] == pytest.approx(511.69, abs=0.01)
+    # the 2024 figure at the 2024 year-end central parity (HK$100 = RMB 92.604): 460 / 0.92604
+    assert hkd["amount_display_million"].iloc[-1] == pytest.approx(496.74, abs=0.01)
+    # the 2022 figure at the 2022 one (HK$100 = RMB 89.327): 300 / 0.89327 = HK$335.84 m
+    assert hkd["amount_display_million"].iloc[0] == pytest.approx(335.84, abs=0.01)
     assert set(hkd["display_currency"]) == {"HKD"}
+
+
+#: Official year-end rates, HK$ per RMB 1, typed from fx_year_end's sources: HKMA closing rates
+#: (2018-2020, HK$ per RMB) and PBoC central parity (2021-2025, RMB per HK$100).
+YEAR_END_HKD_PER_RMB = {
+    2018: 1.1386,
+    2019: 1.1175,
+    2020: 1.1919,
+    2021: 100 / 81.76,
+    2022: 100 / 89.327,
+    2023: 100 / 90.622,
+    2024: 100 / 92.604,
+    2025: 100 / 90.322,
+}
+SCMP_PAIR = 42.27 / 38  # the newspaper's own 2019 conversion, never a rate for conversions
+
+
+@pytest.mark.parametrize("currency", ["HKD", "RMB"])
+def test_every_conversion_uses_its_own_years_official_rate(currency):
+    report = build(CrossBorderFundingReport, "en", currency=currency)
+    converted = 0
+    for name in ("cumulative", "single_grants"):
+        frame = getattr(report, name)().data
+        rows = frame.loc[frame["amount_million"].notna() & (frame["currency"] != currency)]
+        for r in rows.itertuples():
+            year = int(str(r.date)[:4])
+            per_rmb = YEAR_END_HKD_PER_RMB[year]
+            rate = per_rmb if currency == "HKD" else 1 / per_rmb
+            assert r.amount_display_million == pytest.approx(r.amount_million * rate, rel=1e-9)
+            assert r.amount_display_million != pytest.approx(
+                r.amount_million * (SCMP_PAIR if currency == "HKD" else 1 / SCMP_PAIR), rel=1e-4
+            )
+            converted += 1
+    assert converted >= (4 if currency == "HKD" else 0)
+    text = " ".join(t for s in Run(report).sections.values() for t in s.texts())
+    if currency == "HKD":
+        assert "HK$1.1175 per RMB 1 (HKMA closing rate, 31 December 2019" in text
+        assert "RMB 92.604 per HK$100 (PBoC central parity, 31 December 2024" in text
+    assert "42.27" not in text.replace("HK$42.27 m", "")  # only as SCMP reported the grant
 
 
 def test_cluster_ranks(runs):
@@ -461,7 +591,14 @@ def test_cluster_ranks(runs):
     assert ranks.loc[(2024, "macao_zhuhai"), ["rank", "is_inferred"]].tolist() == [100, False]
     assert _points(bump.figure) == len(bump.data)
     top = section(runs, ClusterRankingsReport, "top_table")
-    assert _table_rows(top) == len(top.data) == 10
+    latest = top.data.loc[top.data["edition"] == 2025]
+    assert _table_rows(top) == len(latest) == 10
+    # the deepest table: GII 2023 ranks 1-35 (WIPO, GII 2023 Appendix Table 3)
+    deep = top.data.loc[top.data["edition"] == 2023].set_index("rank")
+    assert list(deep.index) == list(range(1, 36))
+    assert deep.loc[2, "cluster_code"] == "shenzhen_hong_kong_guangzhou"
+    assert deep.loc[2, "pct_applications_count"] == 113482
+    assert deep.loc[35, "cluster_code"] == "philadelphia"
     first = top.data.iloc[0]
     shares = first[["pct_share_pct", "publications_share_pct", "vc_deals_share_pct"]].tolist()
     assert (first["cluster_code"], shares) == ("shenzhen_hong_kong_guangzhou", [9.0, 2.4, 2.9])
@@ -514,4 +651,34 @@ def test_brief_sections_are_the_full_reports_data(runs):
     assert funding["amount_million"].tolist() == [300, 460]
     claims = section(runs, SummaryReport, "claims")
     assert len(claims.data) == 23 == _table_rows(claims)
-    assert claims.data.set_index("claim_id").loc["C4", "status"] == "corrected"
+    by = claims.data.set_index("claim_id")
+    assert by.loc["C4", "status"] == "corrected"
+    # C9: 'over 100' not found, lower figures at earlier dates (60 by Dec 2023, 76 by Oct 2024)
+    assert (by.loc["C9", "status"], by.loc["C9", "verdict"]) == ("unverified", "lower_figure_found")
+    assert "Dec 2023" in by.loc["C9", "finding"]
+    assert by.loc["C6", "verdict"] == "different_scope"
+    assert "figure of a different scope" in claims.html()
+
+
+def _copy_hosts():
+    """Hosts where the project read a copy (retrieval_location) that is not the origin's host."""
+    hosts = set()
+    for row in data.load_sources().itertuples():
+        location = str(row.retrieval_location)
+        if not location.startswith("http"):
+            continue
+        host = urlparse(location).netloc.lower().removeprefix("www.")
+        if host and host != urlparse(str(row.origin_url or "")).netloc.lower().removeprefix("www."):
+            hosts.add(host)
+    return hosts
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_section_names_a_copy_host(runs, lang):
+    hosts = _copy_hosts()
+    assert {"l4.net.cn", "272t.com", "zerohedge.com"} <= hosts  # typed from issue 8
+    for cls in COLUMNS:
+        for name, sec in runs[(cls, lang)].sections.items():
+            text = html.unescape(sec.html()).lower()
+            named = [h for h in hosts if h in text]
+            assert not named, (cls.name, name, lang, named)

@@ -182,22 +182,30 @@ def cumulative_milestones(events: pd.DataFrame, currency: str = "RMB") -> pd.Dat
 
 
 def comparable_cumulative(events: pd.DataFrame) -> pd.DataFrame:
-    """The one comparable cumulative series: RMB milestones of the most-reported recipient.
+    """The main comparable cumulative series: RMB milestones of one scope and recipient.
 
-    Cumulative figures of other scopes (one university, other cities' funds) are not joined
-    to it (see :func:`other_scopes`). Among recipients reported equally often, the one with the
-    latest figure wins.
+    A series is built per ``scope`` (whose money: all-Mainland, Guangdong, ...) and recipient;
+    figures of different scopes are never joined or compared (see :func:`scope_series`). The
+    series with the most figures is the main one; among equals, the one with the latest figure.
 
     Args:
         events: Frame from :func:`with_dates`.
     """
+    series = scope_series(events)
+    if not series:
+        return cumulative_milestones(events, "RMB")
+    return max(series, key=lambda f: (len(f), f["date_end"].max()))
+
+
+def scope_series(events: pd.DataFrame) -> list[pd.DataFrame]:
+    """The cumulative RMB series, one per scope and recipient, oldest first within each."""
     cum = cumulative_milestones(events, "RMB")
     if cum.empty:
-        return cum
-    counts = cum.groupby("recipient")["event_id"].count()
-    best = counts[counts == counts.max()].index
-    latest = cum.loc[cum["recipient"].isin(best)].sort_values("date_end")["recipient"].iloc[-1]
-    return cum.loc[cum["recipient"] == latest].reset_index(drop=True)
+        return []
+    return [
+        part.sort_values("date_mid").reset_index(drop=True)
+        for _, part in cum.groupby(["scope", "recipient"], sort=True)
+    ]
 
 
 def other_scopes(events: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
@@ -261,7 +269,11 @@ class Rate:
         base_amount: RMB amount of the sourced pair (None for a published rate).
         quote_amount: HKD amount of the sourced pair.
         source_id: Source id.
-        rate_type: ``official`` or ``implied_from_source_pair``.
+        rate_type: ``official``, ``implied_from_source_pair`` (``exchange_rates``), or the
+            official year-end rate's kind (``hkma_closing``, ``pboc_central_parity``).
+        year: The year the rate stands for (year-end rates); None for a dated pair.
+        base_currency: Currency of ``base_amount`` as published (``RMB`` or ``HKD``).
+        confidence: Confidence of the rate's row.
     """
 
     hkd_per_rmb: float
@@ -270,6 +282,51 @@ class Rate:
     quote_amount: float | None
     source_id: str
     rate_type: str
+    year: int | None = None
+    base_currency: str = "RMB"
+    confidence: str = "verified"
+
+
+#: Confidence levels in order of preference when a year has two official rates.
+_CONFIDENCE_ORDER = {"verified": 0, "secondary": 1, "unverified": 2}
+
+
+def year_end_rates(fx: pd.DataFrame) -> dict[int, Rate]:
+    """One official year-end RMB-HKD rate per year from ``fx_year_end``.
+
+    Where a year has two (2020: HKMA closing rate and PBoC central parity), the better-sourced
+    one is used (verified before secondary); the rate is quoted as published (HK$ per RMB 1, or
+    RMB per HK$100) and turned into HK$ per RMB without rounding.
+
+    Args:
+        fx: ``fx_year_end`` rows (``year``, ``date``, ``rate_type``, ``base_currency``,
+            ``base_amount``, ``quote_currency``, ``quote_amount``, ``source_id``,
+            ``confidence``).
+    """
+    pairs = fx[fx["base_currency"].isin(CURRENCIES) & fx["quote_currency"].isin(CURRENCIES)]
+    order = pairs["confidence"].map(_CONFIDENCE_ORDER).fillna(9)
+    best = pairs.assign(_order=order).sort_values(["year", "_order"]).drop_duplicates("year")
+    out = {}
+    for r in best.itertuples():
+        base, quote = float(r.base_amount), float(r.quote_amount)
+        per_rmb = quote / base if r.base_currency == "RMB" else base / quote
+        out[int(r.year)] = Rate(
+            hkd_per_rmb=per_rmb,
+            date=str(r.date),
+            base_amount=base,
+            quote_amount=quote,
+            source_id=str(r.source_id),
+            rate_type=str(r.rate_type),
+            year=int(r.year),
+            base_currency=str(r.base_currency),
+            confidence=str(r.confidence),
+        )
+    return out
+
+
+def year_of(iso: str) -> int:
+    """The year of a partial ISO date (``2024-11-06`` -> 2024)."""
+    return int(str(iso)[:4])
 
 
 def choose_rate(rates: pd.DataFrame) -> Rate | None:
@@ -347,17 +404,22 @@ def needs_conversion(frame: pd.DataFrame, target: str) -> bool:
     return bool(((cur != target) & cur.isin(CURRENCIES)).any())
 
 
-def grants(events: pd.DataFrame, rate: Rate | None) -> pd.DataFrame:
+def grants(events: pd.DataFrame, rates: dict[int, Rate]) -> pd.DataFrame:
     """Single grants and first payments, with their amount in RMB where it can be known.
+
+    Args:
+        events: Frame from :func:`with_dates`.
+        rates: Year-end rates by year (:func:`year_end_rates`): an HKD amount is converted at
+            the rate of its own year.
 
     Returns:
         The rows of :data:`GRANT_TYPES` plus ``amount_rmb_million`` (NaN without an amount,
-        or for an HKD amount without a rate).
+        or for an HKD amount without a rate for its year).
     """
     rows = events.loc[events["event_type"].isin(GRANT_TYPES)]
     rmb = [
-        convert(a, c, "RMB", rate) if pd.notna(a) and (c == "RMB" or rate) else float("nan")
-        for a, c in zip(rows["amount"], rows["currency"], strict=True)
+        v if (v := in_currency(a, c, "RMB", rates.get(year_of(d)))) is not None else float("nan")
+        for a, c, d in zip(rows["amount"], rows["currency"], rows["date"], strict=True)
     ]
     return rows.assign(amount_rmb_million=rmb)
 
@@ -367,7 +429,8 @@ class FundingAnalysis:
 
     Args:
         milestones: ``crossborder_funding`` rows.
-        rates: ``exchange_rates`` rows.
+        rates: ``fx_year_end`` rows (official year-end rates): every amount is converted at
+            the rate of its own year, never one rate for all dates.
         as_of: Cut-off date (ISO ``YYYY-MM-DD``).
         currency: Display currency (``RMB`` or ``HKD``).
         include_unverified: Keep figures only the source article gives.
@@ -383,7 +446,7 @@ class FundingAnalysis:
         include_unverified: bool,
     ) -> None:
         self.milestones = milestones
-        self.rate = choose_rate(rates)
+        self.rates = year_end_rates(rates)
         self.as_of = as_of
         self.currency = currency
         self.include_unverified = include_unverified
@@ -411,14 +474,34 @@ class FundingAnalysis:
     @cached_property
     def grants(self) -> pd.DataFrame:
         """Single grants and first payments shown, with RMB amounts (see :func:`grants`)."""
-        return grants(self.events, self.rate)
+        return grants(self.events, self.rates)
 
-    def in_display(self, amount: float, currency: str) -> float | None:
-        """``amount`` in the display currency (None when it cannot be converted)."""
-        return in_currency(amount, currency, self.currency, self.rate)
+    def rate_for(self, iso: str) -> Rate | None:
+        """The official year-end rate of the year of date ``iso`` (None when not in the data)."""
+        return self.rates.get(year_of(iso))
+
+    def in_display(self, amount: float, currency: str, iso: str) -> float | None:
+        """``amount`` dated ``iso`` in the display currency, at its own year's rate.
+
+        None when it cannot be converted (no rate for that year).
+        """
+        return in_currency(amount, currency, self.currency, self.rate_for(iso))
 
     def display_amounts(self, frame: pd.DataFrame) -> list[float]:
         """Each row's amount in the display currency (NaN when unknown)."""
-        pairs = zip(frame["amount"], frame["currency"], strict=True)
-        values = [self.in_display(a, c) for a, c in pairs]
+        rows = zip(frame["amount"], frame["currency"], frame["date"], strict=True)
+        values = [self.in_display(a, c, d) for a, c, d in rows]
         return [float("nan") if v is None else v for v in values]
+
+    def rates_used(self, frame: pd.DataFrame) -> list[Rate]:
+        """The year-end rates the conversions of ``frame`` use (one per year), oldest first."""
+        cur = frame.loc[frame["amount"].notna()]
+        converted = cur[(cur["currency"] != self.currency) & cur["currency"].isin(CURRENCIES)]
+        years = sorted({year_of(d) for d in converted["date"]})
+        return [self.rates[y] for y in years if y in self.rates]
+
+    def years_without_rate(self, frame: pd.DataFrame) -> list[int]:
+        """Years of amounts that need a conversion but have no year-end rate in the data."""
+        cur = frame.loc[frame["amount"].notna()]
+        converted = cur[(cur["currency"] != self.currency) & cur["currency"].isin(CURRENCIES)]
+        return sorted({year_of(d) for d in converted["date"]} - set(self.rates))

@@ -24,6 +24,7 @@ from gba_report.analysis.series import (
     Regions,
     in_window,
     intensity_lines,
+    latest_basis,
     peers,
     preferred_series,
     rank_in,
@@ -123,6 +124,51 @@ def _point(row: pd.Series, value: str) -> Point:
 
 
 @dataclass(frozen=True)
+class Change:
+    """A change of intensity between two years on one basis (GDP vintage or method).
+
+    Attributes:
+        previous: The earlier figure (its latest vintage).
+        latest: The later figure.
+        basis: The basis both are on (``basis`` of ``rd_intensity``).
+        previous_first_release: The earlier year's first release when it was revised since
+            (None when it was not), on an older basis.
+    """
+
+    previous: Point
+    latest: Point
+    basis: str
+    previous_first_release: float | None
+
+    @property
+    def pp(self) -> float:
+        """Latest minus previous, percentage points."""
+        return self.latest.value - self.previous.value
+
+
+def year_on_year(series: pd.DataFrame) -> Change | None:
+    """The change from the year before the latest to the latest, within the latest's basis.
+
+    Args:
+        series: From :func:`~gba_report.analysis.series.preferred_series` (latest vintage).
+
+    Returns:
+        None when the year before is missing or on another basis.
+    """
+    same = latest_basis(series)
+    if len(same) < 2 or int(same["year"].iloc[-2]) != int(same["year"].iloc[-1]) - 1:
+        return None
+    prev, last = same.iloc[-2], same.iloc[-1]
+    first = prev.get("first_release_value")
+    return Change(
+        previous=_point(prev, INTENSITY),
+        latest=_point(last, INTENSITY),
+        basis=str(last["basis"]),
+        previous_first_release=None if pd.isna(first) else float(first),
+    )
+
+
+@dataclass(frozen=True)
 class FocusFacts:
     """The focus's headline numbers.
 
@@ -138,6 +184,8 @@ class FocusFacts:
         cagr_pct: Compound annual growth from ``spend_first`` to ``spend`` (None if undefined).
         rank_spend: Rank by expenditure among the peers; n_spend: peers with a value.
         share, share_first: Latest and first share of China's expenditure (percent).
+        change: Intensity change on the year before within one basis (None: not on one basis).
+        cn_change: The same for China.
     """
 
     intensity: Point | None = None
@@ -154,6 +202,8 @@ class FocusFacts:
     n_spend: int = 0
     share: Point | None = None
     share_first: Point | None = None
+    change: Change | None = None
+    cn_change: Change | None = None
 
     @property
     def intensity_change_pp(self) -> float | None:
@@ -176,7 +226,11 @@ def focus_facts(rd: pd.DataFrame, peer_rows: pd.DataFrame, focus: str) -> FocusF
     if not inten.empty:
         last = _point(inten.iloc[-1], INTENSITY)
         facts.update(intensity=last, intensity_first=_point(inten.iloc[0], INTENSITY))
+        facts["change"] = year_on_year(inten)
         cn = preferred_series(rd, NATIONAL)
+        cn_upto = cn[cn["year"] <= last.year]
+        if focus != NATIONAL:
+            facts["cn_change"] = year_on_year(cn_upto)
         cn_same = cn[cn["year"] == last.year]
         if not cn_same.empty and focus != NATIONAL:
             facts["cn_intensity"] = _point(cn_same.iloc[0], INTENSITY)
@@ -233,6 +287,107 @@ def international_standing(lines: pd.DataFrame, focus: str) -> InternationalStan
         value=own,
         above=[c for c in snap.index if c != focus and snap[c] > own],
         below=[c for c in snap.index if c != focus and snap[c] <= own],
+    )
+
+
+#: The international basis compared like for like, its series in order of preference.
+COMPARISON_BASIS = "oecd_msti"
+COMPARISON_SERIES = ("oecd_msti", "oecd_msti_rounded")
+#: National definitions listed beside the comparison (never mixed into it).
+NATIONAL_BASES = ("national", "national_fy", "eurostat")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The focus against international comparators in one year, on one basis.
+
+    Attributes:
+        year: The latest year in which at least :data:`COMPLETE_SHARE` of the comparators
+            with a figure on :data:`COMPARISON_BASIS` have one.
+        rows: One row per comparator on that basis that year (unrounded OECD MSTI preferred
+            to the rounded one), plus the focus on its own series (``is_like_for_like``
+            False), highest first.
+        national: Each comparator's latest figure on a national definition (not comparable).
+        missing: Comparators without a figure on the basis that year.
+    """
+
+    year: int
+    rows: pd.DataFrame
+    national: pd.DataFrame
+    missing: list[str]
+
+    @property
+    def standing(self) -> InternationalStanding | None:
+        """Where the focus stands among the like-for-like rows (None without the focus)."""
+        lines = self.rows.drop_duplicates("region_code")
+        return international_standing(lines, str(lines.iloc[0]["focus"])) if len(lines) else None
+
+
+def international_comparison(
+    rd: pd.DataFrame, focus: str, codes: Sequence[str]
+) -> Comparison | None:
+    """Compare the focus with ``codes`` on the OECD MSTI basis at the latest year with enough.
+
+    Args:
+        rd: ``rd_intensity`` rows of the window.
+        focus: Focus code (compared on its own latest-vintage series).
+        codes: Comparator codes (China included when it is not the focus).
+
+    Returns:
+        None when no year has the focus and comparators on the basis.
+    """
+    others = [c for c in codes if c != focus]
+    basis = rd[
+        rd["region_code"].isin(others)
+        & rd["series"].isin(COMPARISON_SERIES)
+        & rd[INTENSITY].notna()
+    ]
+    own = preferred_series(rd, focus)
+    if basis.empty or own.empty:
+        return None
+    counts = basis.groupby("year")["region_code"].nunique()
+    counts = counts[counts.index.isin(own["year"])]
+    enough = counts[counts >= basis["region_code"].nunique() * COMPLETE_SHARE]
+    if enough.empty:
+        return None
+    year = int(enough.index.max())
+    order = {s: i for i, s in enumerate(COMPARISON_SERIES)}
+    snap = (
+        basis[basis["year"] == year]
+        .assign(_order=lambda d: d["series"].map(order))
+        .sort_values(["region_code", "_order"])
+        .drop_duplicates("region_code")
+        .drop(columns="_order")
+        .assign(is_like_for_like=True)
+    )
+    mine = own[own["year"] == year].assign(is_like_for_like=False)
+    rows = (
+        pd.concat([snap, mine[snap.columns.intersection(mine.columns)]], ignore_index=True)
+        .sort_values(INTENSITY, ascending=False, kind="stable")
+        .assign(focus=focus)
+        .reset_index(drop=True)
+    )
+    national = (
+        rd[
+            rd["region_code"].isin(others)
+            & rd["basis"].isin(NATIONAL_BASES)
+            & rd[INTENSITY].notna()
+        ]
+        .sort_values(["region_code", "year"], kind="stable")
+        .groupby("region_code")
+        .tail(1)
+        .assign(is_like_for_like=False)
+    )
+    national = national.set_index("region_code").loc[
+        [c for c in others if c in set(national["region_code"])]
+    ]
+    return Comparison(
+        year=year,
+        rows=rows,
+        national=national.reset_index(),
+        missing=[
+            c for c in others if c not in set(snap["region_code"]) and c in set(rd["region_code"])
+        ],
     )
 
 
@@ -378,18 +533,25 @@ def best_city(points: pd.DataFrame) -> pd.Series:
 
 @dataclass(frozen=True)
 class TargetCheck:
-    """The focus's latest intensity against its plan target.
+    """The focus's latest intensity against its plan target, within one basis.
 
     Attributes:
         target: The ``targets`` row (target_value, target_year, plan names, source).
         gap_pp: Latest intensity minus the target (positive: above).
-        first_reached: First row of the series at or above the target (None: never).
+        first_reached: First row at or above the target on the latest figure's basis (the
+            latest vintage of each year; None: never).
+        basis: That basis.
+        earlier_basis_reached: First row at or above the target on an earlier basis, as first
+            released, when it comes before ``first_reached`` (None otherwise): a statement that
+            holds on that basis only.
         recent: The last :data:`TARGET_CHART_YEARS` years of the intensity series.
     """
 
     target: pd.Series
     gap_pp: float
     first_reached: pd.Series | None
+    basis: str
+    earlier_basis_reached: pd.Series | None
     recent: pd.DataFrame
 
 
@@ -400,14 +562,24 @@ def intensity_target(targets: pd.DataFrame, focus: str) -> pd.Series | None:
 
 
 def target_check(rd: pd.DataFrame, target: pd.Series, latest: float, focus: str) -> TargetCheck:
-    """Gap to ``target`` and the first year the focus's intensity reached it."""
+    """Gap to ``target`` and the first year the focus's intensity reached it, on one basis."""
     goal = float(target["target_value"])
     inten = preferred_series(rd, focus)
-    reached = inten[inten[INTENSITY] >= goal]
+    same = latest_basis(inten)
+    reached = same[same[INTENSITY] >= goal]
+    first = None if reached.empty else reached.iloc[0]
+    basis = str(same["basis"].iloc[-1]) if "basis" in same and len(same) else ""
+    old = preferred_series(rd, focus, latest_vintage=False)
+    old = old[(old["basis"] != basis) & (old[INTENSITY] >= goal)] if "basis" in old else old[0:0]
+    earlier = None
+    if len(old) and (first is None or int(old["year"].iloc[0]) < int(first["year"])):
+        earlier = old.iloc[0]
     return TargetCheck(
         target=target,
         gap_pp=indicators.gap_to_target(latest, goal),
-        first_reached=None if reached.empty else reached.iloc[0],
+        first_reached=first,
+        basis=basis,
+        earlier_basis_reached=earlier,
         recent=inten[inten["year"] >= inten["year"].max() - (TARGET_CHART_YEARS - 1)],
     )
 
@@ -467,6 +639,17 @@ def facts_frame(facts: FocusFacts, focus: str) -> pd.DataFrame:
         add(focus, "rd_expenditure_cagr_pct", both, f.cagr_pct, f.spend_first.year)
     if f.share is not None:
         add(focus, "share_of_china_rd_expenditure_pct", f.share, f.share.value)
+    for code, change in ((focus, f.change), (NATIONAL, f.cn_change)):
+        if change is not None:
+            both = Point(
+                change.latest.value,
+                change.latest.year,
+                indicators.joined_sources(change.previous.source_id, change.latest.source_id),
+                indicators.weakest_confidence(
+                    [change.previous.confidence, change.latest.confidence]
+                ),
+            )
+            add(code, "rd_intensity_change_pp", both, change.pp, change.previous.year)
     frame = pd.DataFrame(rows, columns=list(FACT_COLUMNS))
     return frame.astype({"since_year": "Int64", "year": "int64", "value": "float64"})
 
@@ -522,9 +705,13 @@ class RDAnalysis:
         """The preferred series of ``code`` in the window (see :func:`preferred_series`)."""
         return preferred_series(self.rd, code, value)
 
-    def lines(self, codes: Sequence[str]) -> pd.DataFrame:
-        """The intensity lines of ``codes`` (see :func:`intensity_lines`)."""
-        return intensity_lines(self.rd, codes)
+    def lines(self, codes: Sequence[str], provisional: bool = True) -> pd.DataFrame:
+        """The intensity lines of ``codes``, latest vintages (see :func:`intensity_lines`).
+
+        Provisional figures continue the lines (flagged ``is_provisional``) when the window
+        reaches their years.
+        """
+        return intensity_lines(self.rd, codes, provisional=provisional)
 
     @cached_property
     def domestic(self) -> list[str]:
@@ -535,6 +722,14 @@ class RDAnalysis:
     def international(self) -> list[str]:
         """Lines of the international intensity chart."""
         return international_codes(self.focus, self.comparators, self.regions)
+
+    @cached_property
+    def comparison(self) -> Comparison | None:
+        """The like-for-like international comparison (see :func:`international_comparison`)."""
+        codes = [c for c in self.international if self.regions.types.get(c) in INTERNATIONAL_TYPES]
+        if self.focus != NATIONAL:
+            codes = [NATIONAL, *codes]
+        return international_comparison(self.rd, self.focus, codes)
 
     @cached_property
     def brief(self) -> list[str]:

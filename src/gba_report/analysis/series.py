@@ -2,8 +2,12 @@
 
 One series per region and chart, the first available in :data:`SERIES_PREFERENCE` (NBS first
 releases for China and provinces, C&SD for Hong Kong, the World Bank for other economies), so a
-line never mixes two statistical sources. Peers are the regions of the focus's type on the
-focus's own series, so ranks compare like with like.
+line never mixes two statistical sources. A line draws the latest vintage: a revised value of the
+same publisher (:data:`REVISED_BY`) replaces the first release of its year, which is kept in
+``first_release_value`` for a note. Provisional figures (:data:`PROVISIONAL_BY`) continue a line
+only when asked, flagged ``is_provisional``. A series break is where the ``basis`` changes
+(GDP vintage, method), so changes between years are computed within one basis. Peers are the
+regions of the focus's type on the focus's own series, so ranks compare like with like.
 """
 
 from __future__ import annotations
@@ -25,6 +29,10 @@ SERIES_PREFERENCE: tuple[str, ...] = (
     "national_release",
     "oecd_msti_rounded",
 )
+#: Later vintages of a series: their values replace the series' first releases of the same year.
+REVISED_BY: dict[str, str] = {"nbs_first_release": "nbs_revised"}
+#: Provisional figures that continue a series after its last year (drawn flagged, never ranked).
+PROVISIONAL_BY: dict[str, str] = {"nbs_first_release": "nbs_preliminary"}
 #: The national total.
 NATIONAL = "CN"
 
@@ -70,27 +78,94 @@ def in_window(rd: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
     return rd[rd["year"].between(start_year, end_year)].copy()
 
 
-def preferred_series(rd: pd.DataFrame, code: str, value: str = INTENSITY) -> pd.DataFrame:
+def preferred_series(
+    rd: pd.DataFrame,
+    code: str,
+    value: str = INTENSITY,
+    *,
+    latest_vintage: bool = True,
+    provisional: bool = False,
+) -> pd.DataFrame:
     """Rows of the preferred series of ``code`` that have ``value``, sorted by year.
 
     Args:
         rd: ``rd_intensity`` rows.
         code: Region code.
         value: The value column that must be present.
+        latest_vintage: Replace first releases by the revised values of :data:`REVISED_BY`
+            (the replaced value is kept in ``first_release_value``).
+        provisional: Append the provisional figures of :data:`PROVISIONAL_BY` for years after
+            the series' last one (``is_provisional``).
+
+    Returns:
+        The rows plus ``first_release_value`` (NaN unless revised), ``is_revised`` and
+        ``is_provisional``; where the series has a ``basis`` that changes, ``is_series_break``
+        marks the first year of each new basis.
     """
     rows = rd[(rd["region_code"] == code) & rd[value].notna()]
-    for series in SERIES_PREFERENCE:
-        part = rows[rows["series"] == series]
-        if len(part):
-            return part.sort_values("year")
-    return rows.iloc[0:0]
+    chosen = next((s for s in SERIES_PREFERENCE if (rows["series"] == s).any()), None)
+    if chosen is None:
+        return _with_vintage_columns(rows.iloc[0:0])
+    part = _with_vintage_columns(rows[rows["series"] == chosen].sort_values("year"))
+    if latest_vintage and chosen in REVISED_BY:
+        part = _revised(part, rows[rows["series"] == REVISED_BY[chosen]], value)
+    if provisional and chosen in PROVISIONAL_BY:
+        later = rows[
+            (rows["series"] == PROVISIONAL_BY[chosen]) & (rows["year"] > part["year"].max())
+        ]
+        later = _with_vintage_columns(later).assign(is_provisional=True)
+        part = pd.concat([part, later]) if len(later) else part
+    part = part.sort_values("year").reset_index(drop=True)
+    return _basis_breaks(part)
 
 
-def intensity_lines(rd: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
-    """The intensity series of each of ``codes`` (its preferred one), stacked in code order."""
-    frames = [preferred_series(rd, c) for c in codes]
+def _with_vintage_columns(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.assign(first_release_value=float("nan"), is_revised=False, is_provisional=False)
+
+
+def _revised(part: pd.DataFrame, revised: pd.DataFrame, value: str) -> pd.DataFrame:
+    """``part`` with the years of ``revised`` replaced by the revised rows."""
+    revised = revised[revised["year"].isin(part["year"])]
+    if revised.empty:
+        return part
+    first = part.set_index("year")[value]
+    new = revised.assign(
+        first_release_value=revised["year"].map(first).astype(float),
+        is_revised=True,
+        is_provisional=False,
+    )
+    kept = part[~part["year"].isin(revised["year"])]
+    return pd.concat([kept, new]).sort_values("year")
+
+
+def _basis_breaks(part: pd.DataFrame) -> pd.DataFrame:
+    """Series breaks where the basis changes (the data's own flags when it never changes)."""
+    if "basis" not in part or part["basis"].nunique() < 2:
+        return part
+    changed = part["basis"].ne(part["basis"].shift()) & part.index.to_series().gt(0)
+    return part.assign(is_series_break=changed.to_numpy())
+
+
+def latest_basis(series: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``series`` on the basis of its latest row (a change within one basis)."""
+    if series.empty or "basis" not in series:
+        return series
+    return series[series["basis"] == series["basis"].iloc[-1]]
+
+
+def intensity_lines(
+    rd: pd.DataFrame, codes: Sequence[str], *, provisional: bool = False
+) -> pd.DataFrame:
+    """The intensity series of each of ``codes`` (its preferred one), stacked in code order.
+
+    Args:
+        rd: ``rd_intensity`` rows.
+        codes: Region codes.
+        provisional: Continue lines with provisional figures (see :func:`preferred_series`).
+    """
+    frames = [preferred_series(rd, c, provisional=provisional) for c in codes]
     frames = [f for f in frames if not f.empty]
-    return pd.concat(frames) if frames else rd.iloc[0:0]
+    return pd.concat(frames, ignore_index=True) if frames else _with_vintage_columns(rd.iloc[0:0])
 
 
 def peers(rd: pd.DataFrame, regions: Regions, focus: str) -> pd.DataFrame:

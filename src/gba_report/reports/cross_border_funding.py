@@ -42,7 +42,7 @@ class CrossBorderFundingReport(BaseReport):
 
     name = "cross_border_funding"
     notebook = "02_cross_border_funding.ipynb"
-    datasets = ("crossborder_funding", "shared_facilities", "hk_gerd_by_sector", "exchange_rates")
+    datasets = ("crossborder_funding", "shared_facilities", "hk_gerd_by_sector", "fx_year_end")
 
     def __init__(self, lang: str, as_of: str, currency: str, include_unverified: bool) -> None:
         super().__init__(lang=lang)
@@ -53,11 +53,11 @@ class CrossBorderFundingReport(BaseReport):
             dt.date.fromisoformat(str(as_of))
         except ValueError:
             raise ValueError(f"as_of must be an ISO date YYYY-MM-DD, got {as_of!r}") from None
-        # exchange_rates is a validated dataset like the others: a broken table is an error the
-        # reader must not mistake for "no rate available"
+        # fx_year_end is a validated dataset like the others: a broken table is an error the
+        # reader must not mistake for "no rate available"; each amount uses its own year's rate
         self.analysis = funding.FundingAnalysis(
             data.load_crossborder_funding(),
-            data.load_exchange_rates(),
+            data.load_fx_year_end(),
             as_of=str(as_of),
             currency=currency,
             include_unverified=bool(include_unverified),
@@ -116,8 +116,9 @@ class CrossBorderFundingReport(BaseReport):
     def key_figures(self) -> dict[str, dict[str, Any]]:
         """Key figures for the build manifest."""
         a, figures = self.analysis, {}
-        if a.rate is not None:
-            figures["hkd_per_rmb_used"] = (round(a.rate.hkd_per_rmb, 4), "HKD per RMB")
+        if not a.series.empty and a.rate_for(str(a.series.iloc[-1]["date"])) is not None:
+            rate = a.rate_for(str(a.series.iloc[-1]["date"]))
+            figures["hkd_per_rmb_latest_year"] = (round(rate.hkd_per_rmb, 4), "HKD per RMB")
         if not a.events.empty:
             figures["milestones_shown"] = (len(a.events), "milestones")
         if not a.series.empty:

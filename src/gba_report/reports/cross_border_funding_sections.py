@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from gba_report import data
 from gba_report.analysis import funding, hk_gerd, indicators
 from gba_report.present import i18n
 from gba_report.present.charts import bars, theme
@@ -101,10 +102,18 @@ def _date(report: BaseReport, row: pd.Series) -> str:
 
 
 def _money(
-    report: BaseReport, a: funding.FundingAnalysis, amount: float, currency: str, lb: bool = False
+    report: BaseReport,
+    a: funding.FundingAnalysis,
+    amount: float,
+    currency: str,
+    iso: str,
+    lb: bool = False,
 ) -> str:
-    """An amount in the display currency (its own when it cannot be converted)."""
-    value = a.in_display(amount, currency)
+    """An amount dated ``iso`` in the display currency at its own year's rate.
+
+    The amount stays in its own currency when its year has no rate.
+    """
+    value = a.in_display(amount, currency, iso)
     if value is None:
         return report.money(amount, currency, "million", lb)
     if currency != a.currency:
@@ -114,7 +123,8 @@ def _money(
 
 
 def _money_row(report: BaseReport, a: funding.FundingAnalysis, row: pd.Series) -> str:
-    return _money(report, a, row["amount"], row["currency"], bool(row["is_lower_bound"]))
+    lb = bool(row["is_lower_bound"])
+    return _money(report, a, row["amount"], row["currency"], str(row["date"]), lb)
 
 
 def _reported(report: BaseReport, row: pd.Series, missing: str = "") -> str:
@@ -137,33 +147,44 @@ def _events(report: BaseReport, name: str, rows: pd.DataFrame) -> pd.DataFrame:
     return frame[list(COLUMNS[name])]
 
 
-def _rate_note(report: BaseReport, a: funding.FundingAnalysis, s: SectionBuilder) -> None:
-    """State the exchange rate used (or that there is none), once per report."""
-    if not report.first_time("rate_note"):
-        return
-    if a.rate is None:
-        s.note(report.t("rate_missing"))
-        return
-    key = f"{report.name}.source_names.{a.rate.source_id}"
-    has_name = i18n.has(report.lang, key)
-    source = i18n.tr(report.lang, key) if has_name else report.source_text(a.rate.source_id)
-    rate = i18n.fmt_number(round(a.rate.hkd_per_rmb, 4), report.lang)
-    precision = "month" if len(a.rate.date) == 7 else "day"
-    date = i18n.fmt_date(a.rate.date, precision, report.lang)
-    if a.rate.rate_type == "official":
-        s.note(report.t("rate_used_official", rate=rate, date=date, source=source))
-        return
-    s.note(
-        report.t(
-            "rate_used" if a.currency == "HKD" else "rate_used_to_rmb",
-            currency=report.t(f"currency_name.{a.currency}"),
-            rate=rate,
-            source=source,
-            base=report.money(a.rate.base_amount, "RMB", "million"),
-            quote=report.money(a.rate.quote_amount, "HKD", "million"),
-            date=date,
+def _rate_text(report: BaseReport, rate: funding.Rate) -> str:
+    """One year-end rate as published: value, kind, date and source."""
+    if rate.base_currency == "RMB":
+        quoted = report.t("rate_hkd_per_rmb", rate=i18n.fmt_number(rate.quote_amount, report.lang))
+    else:
+        quoted = report.t(
+            "rate_rmb_per_100hkd", rate=i18n.fmt_number(rate.quote_amount, report.lang)
         )
+    return report.t(
+        "rate_item",
+        year=report.year(rate.year) if rate.year else "",
+        quoted=quoted,
+        kind=report.t(f"rate_type.{rate.rate_type}"),
+        date=i18n.fmt_date(rate.date, "day", report.lang),
+        source=data.origin_citation(rate.source_id, report.lang).publisher,
     )
+
+
+def _rate_note(
+    report: BaseReport, a: funding.FundingAnalysis, s: SectionBuilder, frame: pd.DataFrame
+) -> None:
+    """State the year-end rates the conversions of ``frame`` use (each amount its own year's)."""
+    used = a.rates_used(frame)
+    missing = a.years_without_rate(frame)
+    if not used and not missing:
+        return
+    text = ""
+    if used:
+        items = ("; " if report.lang == "en" else "；").join(_rate_text(report, r) for r in used)
+        text = report.t(
+            "rate_used_by_year", currency=report.t(f"currency_name.{a.currency}"), items=items
+        )
+    if missing:
+        years = report.names(report.year(y) for y in missing)
+        text += (" " if report.lang == "en" and text else "") + report.t(
+            "rate_missing_years", years=years
+        )
+    s.note(text)
 
 
 def intro(report: BaseReport, a: funding.FundingAnalysis) -> Section:
@@ -289,9 +310,10 @@ def cumulative(report: BaseReport, a: funding.FundingAnalysis) -> Section:
         s.para(
             report.t(
                 "growth_text",
-                increase=_money(report, a, growth.increase, cur),
+                # a difference between two dates has no one year: it stays in its own currency
+                increase=report.money(growth.increase, cur, "million"),
                 years=i18n.fmt_number(round(growth.years, 1), report.lang, 1),
-                per_year=_money(report, a, round(growth.annual_increase), cur),
+                per_year=report.money(round(growth.annual_increase), cur, "million"),
                 rate=i18n.fmt_pct(round(growth.annual_rate_pct), report.lang, 0),
             )
         )
@@ -301,7 +323,7 @@ def cumulative(report: BaseReport, a: funding.FundingAnalysis) -> Section:
                     "growth_caveat_approx",
                     first_date=_date(report, first),
                     latest_date=_date(report, last),
-                    latest=_money(report, a, last["amount"], last["currency"]),
+                    latest=_money(report, a, last["amount"], last["currency"], str(last["date"])),
                 )
             )
         elif growth.kind == "lower_bound":
@@ -313,9 +335,11 @@ def cumulative(report: BaseReport, a: funding.FundingAnalysis) -> Section:
             s.note(report.t("growth_sensitivity", alt_rate=rate))
     # cumulative figures of another scope (e.g. one city's funds, one university)
     for _, r in funding.other_scopes(a.events, series).iterrows():
+        same_scope = r["scope"] == first["scope"]
         s.note(
             report.t(
-                "cumulative_other_scope",
+                "cumulative_other_measure" if same_scope else "cumulative_other_scope",
+                scope=report.t(f"scope.{r['scope']}"),
                 amount=_money_row(report, a, r),
                 mark=i18n.confidence_mark(r["confidence"]),
                 date=_date(report, r),
@@ -323,9 +347,11 @@ def cumulative(report: BaseReport, a: funding.FundingAnalysis) -> Section:
             )
         )
     fig = _cumulative_figure(report, a)
-    s.chart(fig, report.t("cumulative_caption"), _ids(series), series["confidence"].tolist())
+    caption = report.t("cumulative_caption") + (" " if report.lang == "en" else "")
+    caption += report.t("cumulative_scope", scope=report.t(f"scope.{first['scope']}"))
+    s.chart(fig, caption, _ids(series), series["confidence"].tolist())
     if a.currency != "RMB" or funding.needs_conversion(a.events, a.currency):
-        _rate_note(report, a, s)
+        _rate_note(report, a, s, pd.concat([series, funding.other_scopes(a.events, series)]))
     return s.done(_cumulative_data(report, a, "cumulative"))
 
 
@@ -341,7 +367,7 @@ def single_grants(report: BaseReport, a: funding.FundingAnalysis) -> Section:
     s.heading(
         report.t(
             "grants_heading",
-            amount=_money(report, a, top["amount"], top["currency"]),
+            amount=_money(report, a, top["amount"], top["currency"], str(top["date"])),
             date=_date(report, top),
             title=_title(report, top),
         )
@@ -382,7 +408,7 @@ def single_grants(report: BaseReport, a: funding.FundingAnalysis) -> Section:
         align={"reported": "right", "display": "right"},
     )
     if funding.needs_conversion(grants, a.currency):
-        _rate_note(report, a, s)
+        _rate_note(report, a, s, grants)
     shown = grants.assign(
         amount_display_million=a.display_amounts(grants), display_currency=a.currency
     )
@@ -534,7 +560,7 @@ def summary_points(report: BaseReport, a: funding.FundingAnalysis) -> list[Brief
     if a.growth is not None:
         text = report.t(
             "summary_growth",
-            first=_money(report, a, first["amount"], first["currency"], True),
+            first=_money(report, a, first["amount"], first["currency"], str(first["date"]), True),
             first_date=_date(report, first),
             rate=i18n.fmt_pct(round(a.growth.annual_rate_pct), report.lang, 0),
         )
@@ -552,5 +578,7 @@ def summary_chart(report: BaseReport, a: funding.FundingAnalysis, compact: bool)
     if compact:
         fig.set_size_inches(*theme.BRIEF_HALF_IN)
     s = report.section("summary_chart")
-    s.chart(fig, report.t("cumulative_caption"), _ids(a.series), a.series["confidence"].tolist())
+    caption = report.t("cumulative_caption") + (" " if report.lang == "en" else "")
+    caption += report.t("cumulative_scope", scope=report.t(f"scope.{a.series.iloc[0]['scope']}"))
+    s.chart(fig, caption, _ids(a.series), a.series["confidence"].tolist())
     return s.done(_cumulative_data(report, a, "summary_chart"))

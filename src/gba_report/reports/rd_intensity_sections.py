@@ -22,14 +22,34 @@ from gba_report.reports.base import BaseReport, BriefPoint, insert_after
 _LINE = ("region_code", "region_name", "year")
 _PROVENANCE = ("source_id", "confidence")
 _FACTS = ("region_code", "region_name", "measure", "since_year", "year", "value", *_PROVENANCE)
-_INTENSITY = (*_LINE, INTENSITY, "series", "is_series_break", *_PROVENANCE)
+_INTENSITY = (
+    *_LINE,
+    INTENSITY,
+    "series",
+    "basis",
+    "is_series_break",
+    "is_revised",
+    "first_release_rd_intensity_pct_gdp",
+    "is_provisional",
+    *_PROVENANCE,
+)
+_COMPARISON = (
+    "region_code",
+    "region_name",
+    "year",
+    INTENSITY,
+    "series",
+    "basis",
+    "is_like_for_like",
+    *_PROVENANCE,
+)
 
 #: Columns of each section's data.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "intro": _FACTS,
     "headline": _FACTS,
     "intensity_over_time": _INTENSITY,
-    "international": _INTENSITY,
+    "international": _COMPARISON,
     "spend_by_province": (*_LINE, SPEND, "rank", "series", *_PROVENANCE),
     "share_of_china": (*_LINE, "share_of_china_rd_expenditure_pct", *_PROVENANCE),
     "growth": (
@@ -58,7 +78,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 
 def _frame(report: BaseReport, name: str, rows: pd.DataFrame) -> pd.DataFrame:
     """``rows`` with region names, in the columns of section ``name``."""
-    named = report.with_region_names(rows)
+    if "first_release_value" in rows:
+        rows = rows.rename(columns={"first_release_value": "first_release_rd_intensity_pct_gdp"})
+    named = report.with_region_names(rows.reset_index(drop=True))
     return named[list(COLUMNS[name])]
 
 
@@ -103,6 +125,83 @@ def _breaks_text(report: BaseReport, frame: pd.DataFrame) -> str:
     return sep + report.c("series_break_note") + sep + report.t("breaks_list", items=items)
 
 
+def _sep(report: BaseReport) -> str:
+    return " " if report.lang == "en" else ""
+
+
+def _vintage_text(report: BaseReport, frame: pd.DataFrame) -> str:
+    """Caption text: revised points drawn (with their first releases) and provisional points."""
+    text = ""
+    revised = frame[frame["is_revised"].astype(bool)]
+    if len(revised):
+        items = report.names(
+            report.t(
+                "revised_item",
+                region=report.region(r.region_code),
+                year=report.year(r.year),
+                value=report.pct(getattr(r, INTENSITY)),
+                first=report.pct(r.first_release_value),
+            )
+            for r in revised.itertuples()
+            if pd.notna(r.first_release_value)
+        )
+        text += _sep(report) + report.t("revised_note", items=items)
+    provisional = frame[frame["is_provisional"].astype(bool)]
+    if len(provisional):
+        items = report.names(
+            report.t(
+                "provisional_item",
+                region=report.region(r.region_code),
+                year=report.year(r.year),
+                value=report.pct(getattr(r, INTENSITY)),
+            )
+            for r in provisional.itertuples()
+        )
+        text += _sep(report) + report.t("provisional_note", items=items)
+    return text
+
+
+def _moved(report: BaseReport, pp: float) -> dict[str, str]:
+    """``verb`` (up / down) and the unsigned ``change`` in percentage points."""
+    return {"verb": report.t("up" if pp >= 0 else "down"), "change": report.pp(abs(pp))}
+
+
+def _change_text(report: BaseReport, a: rd.RDAnalysis) -> str:
+    """The year-on-year change of the focus (and China) within one basis ("" without one)."""
+    f = a.facts
+    if f.change is None:
+        return ""
+    ch = f.change
+    text = report.t(
+        "change_sentence",
+        prev_year=report.year(ch.previous.year),
+        prev=report.pct(ch.previous.value),
+        basis=report.t(f"basis.{ch.basis}"),
+        **_moved(report, ch.pp),
+    )
+    if ch.previous_first_release is not None:
+        text += _sep(report) + report.t(
+            "change_first_release",
+            prev_year=report.year(ch.previous.year),
+            first=report.pct(ch.previous_first_release),
+        )
+    cn = f.cn_change
+    if cn is not None and cn.basis == ch.basis and cn.latest.year == ch.latest.year:
+        text += _sep(report) + report.t(
+            "change_cn",
+            prev=report.pct(cn.previous.value),
+            last=report.pct(cn.latest.value),
+            **_moved(report, cn.pp),
+        )
+    return text
+
+
+def _sentence_end(report: BaseReport, text: str) -> str:
+    """``text`` ending with a full stop."""
+    stop = "." if report.lang == "en" else "。"
+    return text if text.endswith(stop) else text + stop
+
+
 def _joined(lang: str, sentences: Sequence[str]) -> str:
     return " ".join(sentences) if lang == "en" else "".join(sentences)
 
@@ -116,6 +215,16 @@ def intro(report: BaseReport, a: rd.RDAnalysis) -> Section:
     if f.intensity is not None:
         value = report.pct(f.intensity.value)
         items.append(report.t("kf_intensity", year=year(f.intensity.year), value=value))
+    if f.change is not None:
+        items.append(
+            report.t(
+                "kf_change",
+                year=year(f.change.latest.year),
+                prev_year=year(f.change.previous.year),
+                change=("+" if f.change.pp > 0 else "") + report.pp(f.change.pp),
+                basis=report.t(f"basis.{f.change.basis}"),
+            )
+        )
     if f.growth_pct is not None:
         value = report.pct(f.growth_pct, 1)
         items.append(report.t("kf_growth", year=year(f.spend.year), value=value))
@@ -155,7 +264,7 @@ def headline(report: BaseReport, a: rd.RDAnalysis) -> Section:
         s.heading(report.t(key, cn=report.pct(f.cn_intensity.value), **fmt))
     else:
         s.heading(report.t("headline_plain", **fmt))
-    sentences = []
+    sentences = [_change_text(report, a)] if f.change is not None else []
     if f.spend is not None:
         sentences.append(
             report.t(
@@ -201,9 +310,11 @@ def _intensity_chart(
         _labels(report, codes),
         highlight=[a.focus],
         break_col="is_series_break",
+        hollow_col="is_provisional",
         ylabel=report.t("axis_intensity"),
         **size,
     )
+    caption += _vintage_text(report, frame)
     s.chart(fig, caption, sorted(set(frame["source_id"])), frame["confidence"])
 
 
@@ -232,12 +343,17 @@ def intensity_over_time(report: BaseReport, a: rd.RDAnalysis) -> Section:
 
 
 def international(report: BaseReport, a: rd.RDAnalysis) -> Section:
-    """Focus and China against international R&D leaders (World Bank / national series)."""
-    codes, frame = a.international, a.lines(a.international)
-    if frame.empty or len(codes) < 2:
+    """Focus and China against international R&D leaders, like for like at one year.
+
+    The comparators are compared on the OECD MSTI basis at the latest year in which nearly all
+    of them have a figure on it; the focus is shown on its own (NBS) series, and national
+    definitions are listed apart.
+    """
+    comp = a.comparison
+    if comp is None:
         return _no_data(report, a, "international", "international")
     s = report.section("international")
-    standing = rd.international_standing(frame, a.focus)
+    standing = comp.standing
     if standing is not None:
         if standing.above and standing.below:
             key = "intl_heading_mixed"
@@ -255,8 +371,55 @@ def international(report: BaseReport, a: rd.RDAnalysis) -> Section:
                 below=report.names(report.region_in_text(c) for c in standing.below),
             )
         )
-    caption = report.t("intl_caption", series=_series_caption(report, frame))
-    _intensity_chart(report, a, s, frame, codes, caption + _breaks_text(report, frame), height=3.5)
+    rows = comp.rows.assign(label=[report.region(c) for c in comp.rows["region_code"]])
+    fig = bars.barh_ranked(
+        rows,
+        INTENSITY,
+        "label",
+        "region_code",
+        highlight=[a.focus],
+        xlabel=report.t("axis_intensity"),
+        value_fmt=lambda v: report.pct(v),
+    )
+    focus_row = rows[~rows["is_like_for_like"].astype(bool)]
+    focus_basis = report.t(f"basis.{focus_row['basis'].iloc[0]}") if len(focus_row) else ""
+    caption = report.t(
+        "intl_caption_basis",
+        year=report.year(comp.year),
+        region=report.region(a.focus),
+        focus_basis=focus_basis,
+    )
+    if (rows["series"] == "oecd_msti_rounded").any():
+        caption += _sep(report) + report.t("intl_rounded")
+    if comp.missing:
+        caption += _sep(report) + report.t(
+            "intl_missing", names=report.names(report.region(c) for c in comp.missing)
+        )
+    s.chart(fig, caption, sorted(set(rows["source_id"])), rows["confidence"])
+    if len(comp.national):
+        nat = comp.national
+        table = pd.DataFrame(
+            {
+                "region": [report.region(c) for c in nat["region_code"]],
+                "year": [report.year(y) for y in nat["year"]],
+                "value": [report.pct(v) for v in nat[INTENSITY]],
+                "basis": [report.t(f"basis.{b}") for b in nat["basis"]],
+                "confidence": nat["confidence"],
+            }
+        )
+        s.table(
+            table,
+            {
+                "region": report.t("col_region"),
+                "year": report.t("col_year"),
+                "value": report.t("col_intensity"),
+                "basis": report.t("col_basis"),
+            },
+            sources=sorted({i for ids in nat["source_id"] for i in ids.split(";")}),
+            caption=report.t("intl_national_caption"),
+            align={"value": "right"},
+        )
+    frame = pd.concat([comp.rows, comp.national], ignore_index=True)
     return s.done(_frame(report, "international", frame))
 
 
@@ -415,11 +578,21 @@ def target(report: BaseReport, a: rd.RDAnalysis, row: pd.Series | None) -> Secti
     key = "target_heading_met" if check.gap_pp >= 0 else "target_heading_gap"
     s = report.section("target").heading(report.t(key, **fmt))
     text = report.t("target_plan", **fmt)
+    basis = report.t(f"basis.{check.basis}") if check.basis else ""
     if check.first_reached is not None:
-        text += (" " if report.lang == "en" else "") + report.t(
-            "target_first_reached",
+        text += _sep(report) + report.t(
+            "target_first_reached_basis",
             year=report.year(check.first_reached["year"]),
             value=report.pct(check.first_reached[INTENSITY]),
+            basis=basis,
+        )
+    old = check.earlier_basis_reached
+    if old is not None:
+        text += _sep(report) + report.t(
+            "target_earlier_basis",
+            year=report.year(old["year"]),
+            value=report.pct(old[INTENSITY]),
+            basis=report.t(f"basis.{old['basis']}"),
         )
     s.para(text)
     recent = check.recent
@@ -432,12 +605,13 @@ def target(report: BaseReport, a: rd.RDAnalysis, row: pd.Series | None) -> Secti
         highlight=[a.focus],
         ylabel=report.t("axis_intensity"),
         hline=(goal, report.t("target_line", target=fmt["target"], year=fmt["target_year"])),
+        break_col="is_series_break",
         ymin=None,
         height=2.6,
     )
     s.chart(
         fig,
-        report.t("target_caption", plan=plan),
+        report.t("target_caption", plan=plan) + _vintage_text(report, recent),
         sorted(set(recent["source_id"]) | {str(row["source_id"])}),
         [*recent["confidence"], str(row["confidence"])],
     )
@@ -482,7 +656,7 @@ def cities(report: BaseReport, a: rd.RDAnalysis) -> Section:
         reference_label=report.t("cities_reference", region=report.region("GD")),
         hollow_col="is_hollow",
     )
-    caption = report.t("cities_caption", n=len(points))
+    caption = report.t("cities_caption", n=len(points)) + _sep(report) + report.t("cities_thin")
     if points["is_hollow"].any():
         caption += " " + report.t("cities_hollow")
     sources = sorted(set(points["source_id"]) | set(reference["source_id"]))
@@ -551,6 +725,14 @@ def summary_points(report: BaseReport, a: rd.RDAnalysis) -> list[BriefPoint]:
             value=report.pct(f.intensity.value),
             cn=report.pct(cn.value) if cn is not None else "",
         )
+        if f.change is not None:
+            short = report.t(
+                "change_short",
+                prev_year=report.year(f.change.previous.year),
+                prev=report.pct(f.change.previous.value),
+                **_moved(report, f.change.pp),
+            )
+            text = _joined(report.lang, [_sentence_end(report, text), short])
         ids = indicators.joined_sources(f.intensity.source_id, cn.source_id if cn else "")
         points.append(BriefPoint(text, f.intensity.confidence, ids))
     if f.spend is not None:
@@ -561,7 +743,8 @@ def summary_points(report: BaseReport, a: rd.RDAnalysis) -> list[BriefPoint]:
             value=report.rmb(f.spend.value),
         )
         if f.rank_spend:
-            text += report.t("headline_rank_short", rank=f.rank_spend, n=f.n_spend)
+            short = report.t("headline_rank_short", rank=f.rank_spend, n=f.n_spend)
+            text = _sentence_end(report, text.rstrip(".。") + short)
         points.append(BriefPoint(text, f.spend.confidence, f.spend.source_id))
     return points
 

@@ -37,7 +37,10 @@ __all__ = ["SummaryReport", "first_sentence"]
 
 #: Key figures the brief records of the funding and cluster reports (of the R&D report: all).
 BRIEF_KEY_FIGURES = {
-    "cross_border_funding": ("hkd_per_rmb_used", "crossborder_cumulative_rmb_million_latest"),
+    "cross_border_funding": (
+        "hkd_per_rmb_latest_year",
+        "crossborder_cumulative_rmb_million_latest",
+    ),
     "cluster_rankings": (
         "gba_cluster_rank_latest",
         "gba_cluster_edition_latest",

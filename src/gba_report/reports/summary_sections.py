@@ -40,6 +40,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "claimed_value",
         "status",
         "status_name",
+        "verdict",
+        "verdict_name",
         "finding",
         "source_id",
         "confidence",
@@ -228,13 +230,18 @@ def claims(report: BaseReport, claims: pd.DataFrame, statuses: Sequence[str]) ->
     findings = frame["finding_en"] if en else frame["finding_zh_hant"]
     wording = frame["claim_en"] if en else frame["wording_zh_hant"]
     status_names = [report.t(f"status.{st}") for st in frame["status"]]
+    verdict_names = [report.t(f"verdict.{v}") for v in frame["verdict"]]
     rows = pd.DataFrame(
         {
             "claim_id": frame["claim_id"],
             "claim": wording,
+            # the status chip, and what the evidence shows where it says more than the status
             "status": [
                 f'<span class="gba-status gba-status-{st}">{_text(name)}</span>'
-                for st, name in zip(frame["status"], status_names, strict=True)
+                + (f'<br><span class="gba-verdict">{_text(vname)}</span>' if v != st else "")
+                for st, name, v, vname in zip(
+                    frame["status"], status_names, frame["verdict"], verdict_names, strict=True
+                )
             ],
             "finding": [
                 f'<span title="{html.escape(str(full))}">'
@@ -272,7 +279,9 @@ def claims(report: BaseReport, claims: pd.DataFrame, statuses: Sequence[str]) ->
             f"{caption}\n\n{line}",
         )
     )
-    table = frame.assign(claim=wording, status_name=status_names, finding=findings)
+    table = frame.assign(
+        claim=wording, status_name=status_names, verdict_name=verdict_names, finding=findings
+    )
     return s.done(table[list(COLUMNS["claims"])])
 
 

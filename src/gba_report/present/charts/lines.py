@@ -33,6 +33,7 @@ def line_with_labels(
     *,
     highlight: Iterable[str] = (),
     break_col: str | None = None,
+    hollow_col: str | None = None,
     ylabel: str = "",
     ymin: float | None = 0,
     hline: tuple[float, str] | None = None,
@@ -50,6 +51,8 @@ def line_with_labels(
         highlight: Codes drawn thicker; others thinner.
         break_col: Boolean column, True on the first year of a new method: the segment from
             the previous point is drawn dotted.
+        hollow_col: Boolean column, True for a provisional point: drawn hollow, and the
+            segment to it dashed.
         ylabel: Y-axis label.
         ymin: Lower y limit (``None`` for automatic).
         hline: ``(value, label)`` reference line (e.g. a target).
@@ -74,17 +77,36 @@ def line_with_labels(
             if break_col and break_col in part
             else np.zeros(len(part), bool)
         )
-        # draw solid runs between breaks and across gaps in years; dotted across breaks
+        hollow = (
+            part[hollow_col].fillna(False).astype(bool).to_numpy()
+            if hollow_col and hollow_col in part
+            else np.zeros(len(part), bool)
+        )
+        # draw solid runs between breaks and across gaps in years; dotted across breaks,
+        # dashed to a provisional point
         start = 0
         for i in range(1, len(xs) + 1):
-            if i == len(xs) or breaks[i]:
+            if i == len(xs) or breaks[i] or hollow[i]:
                 ax.plot(xs[start:i], ys[start:i], color=color, lw=lw, solid_capstyle="round")
                 if i < len(xs):
-                    ax.plot(xs[i - 1 : i + 1], ys[i - 1 : i + 1], color=color, lw=lw, ls=":")
+                    style = "--" if hollow[i] else ":"
+                    ax.plot(xs[i - 1 : i + 1], ys[i - 1 : i + 1], color=color, lw=lw, ls=style)
                 start = i
         label = labels.get(code, code)
-        dots = ax.scatter(xs, ys, s=9 if code in highlight else 5, color=color, zorder=3)
-        svg.tip(dots, label, xs, ys)
+        size = 9 if code in highlight else 5
+        dots = ax.scatter(xs[~hollow], ys[~hollow], s=size, color=color, zorder=3)
+        svg.tip(dots, label, xs[~hollow], ys[~hollow])
+        if hollow.any():
+            provisional = ax.scatter(
+                xs[hollow],
+                ys[hollow],
+                s=size * 3,
+                facecolors="white",
+                edgecolors=color,
+                linewidths=1.1,
+                zorder=3,
+            )
+            svg.tip(provisional, label, xs[hollow], ys[hollow])
         ends.append(EndLabel(label, float(xs[-1]), float(ys[-1]), color, code in highlight))
     if hline is not None:
         ax.axhline(hline[0], color="#555555", lw=0.9, ls="--", zorder=1)
