@@ -364,7 +364,10 @@ def patents_vs_publications(report: BaseReport, a: clusters.ClusterAnalysis) -> 
     if edition is None:
         return _empty(report, "patents_vs_publications", "counts_missing")
     rows = clusters.counts_for_edition(a.window, edition)
-    rows = rows.assign(
+    # the top N and the highlighted clusters: more labels than that cannot be read on a page
+    # (the deepest table above lists every cluster with counts)
+    rows = rows.loc[(rows["rank"] <= a.top_n) | rows["cluster_code"].isin(a.drawn)]
+    rows = rows.reset_index(drop=True).assign(
         label=[report.cluster(c) for c in rows["cluster_code"]],
         is_highlighted=rows["cluster_code"].isin(a.drawn),
     )

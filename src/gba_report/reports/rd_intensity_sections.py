@@ -733,7 +733,10 @@ def summary_chart(report: BaseReport, a: rd.RDAnalysis, compact: bool) -> Sectio
     if frame.empty:
         return None
     s = report.section("summary_chart")
-    caption = report.t("over_time_caption", series=_series_caption(report, frame))
+    if compact:  # half a page: the short caption; the full report names every series
+        caption = report.t("brief_caption")
+    else:
+        caption = report.t("over_time_caption", series=_series_caption(report, frame))
     height, width = theme.BRIEF_HALF_IN[1], theme.BRIEF_HALF_IN[0]
     size = (
         {"height": height, "width": width} if compact else {"height": 2.7, "width": theme.WIDTH_IN}
