@@ -89,8 +89,9 @@ def test_2023_counts_and_economy_ranks(reports):
     text = " ".join(reports["en"].headings())
     # Visual Capitalist GII 2023 table: Tokyo–Yokohama 127,418 PCT; Beijing 279,485 articles
     assert "127,418" in text and "279,485" in text
-    # GII economy ranks: China 14th (2019) -> 10th (2025); Hong Kong 15th in 2025
-    assert "China rose from 14th in 2019 to 10th in 2025" in text
+    # GII economy ranks: China 22nd in 2017 (the 'GII 2017 at a glance' list, Science|Business)
+    # -> 10th (2025); Hong Kong 15th in 2025
+    assert "China rose from 22nd in 2017 to 10th in 2025" in text
     assert "Hong Kong ranked 15th in 2025" in text
     # 2025: 24 Chinese clusters, 22 US
     assert "24 of the top 100" in text
