@@ -74,7 +74,7 @@ def year_on_year(series: pd.DataFrame) -> Change | None:
     return Change(
         previous=point_of(prev, INTENSITY),
         latest=point_of(last, INTENSITY),
-        basis=str(last["basis"]),
+        basis=str(last.get("basis", "")),
         previous_first_release=None if pd.isna(first) else float(first),
     )
 

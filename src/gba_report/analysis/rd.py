@@ -20,8 +20,10 @@ from gba_report.analysis.comparison import (
     COMPLETE_SHARE,
     Change,
     Comparison,
+    InternationalStanding,
     Point,
     international_comparison,
+    international_standing,
     point_of,
     year_on_year,
 )
@@ -38,6 +40,15 @@ from gba_report.analysis.series import (
     preferred_series,
     rank_in,
 )
+
+#: Re-exported from :mod:`gba_report.analysis.comparison` for callers of this module.
+__all__ = [
+    "Change",
+    "Comparison",
+    "InternationalStanding",
+    "Point",
+    "international_standing",
+]
 
 #: Region types drawn on the domestic chart beside the focus (China itself is always added).
 DOMESTIC_TYPES = ("province", "sar", "city", "city_group")
