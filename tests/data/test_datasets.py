@@ -366,6 +366,23 @@ def test_economy_ranks(frames) -> None:
     assert econ.loc[(2023, "CHE"), "gii_score"] == 67.6
 
 
+def test_economy_rank_additions(frames) -> None:
+    # gii_economy_ranks_additions.csv (57 rows): 40 new ranks, 17 more sources for ranks held
+    econ = frames["gii_economy_ranks"]
+    assert len(econ) == 81
+    by = econ.set_index(["edition", "economy_code"])
+    # 'GII 2017 at a glance' (Science|Business): China 22nd, Hong Kong 16th; JST: Japan 16th 2020
+    assert by.loc[(2017, "CHN"), "gii_rank"] == 22 and by.loc[(2017, "HKG"), "gii_rank"] == 16
+    assert by.loc[(2020, "JPN"), "gii_rank"] == 16
+    # the 2018 top ten of the co-publisher's release (INSEAD) is verified: UK 4th, US 6th
+    row = by.loc[(2018, "USA")]
+    assert (row["gii_rank"], row["confidence"]) == (6, "verified")
+    # the GII 2019 export confirms China 14th; the unrounded 67.24 for Switzerland is kept
+    assert by.loc[(2019, "CHN"), "source_id"].startswith("gii-usstudies-2019-export")
+    assert by.loc[(2019, "CHE"), "gii_score"] == 67.24
+    assert (by.loc[(2024, "SGP"), "gii_rank"], by.loc[(2025, "DEU"), "gii_rank"]) == (4, 11)
+
+
 # --------------------------------------------------------------------------- funding, claims
 
 

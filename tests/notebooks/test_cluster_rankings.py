@@ -89,8 +89,9 @@ def test_2023_counts_and_economy_ranks(reports):
     text = " ".join(reports["en"].headings())
     # Visual Capitalist GII 2023 table: Tokyo–Yokohama 127,418 PCT; Beijing 279,485 articles
     assert "127,418" in text and "279,485" in text
-    # GII economy ranks: China 14th (2019) -> 10th (2025); Hong Kong 15th in 2025
-    assert "China rose from 14th in 2019 to 10th in 2025" in text
+    # GII economy ranks: China 22nd in 2017 (the 'GII 2017 at a glance' list, Science|Business)
+    # -> 10th (2025); Hong Kong 15th in 2025
+    assert "China rose from 22nd in 2017 to 10th in 2025" in text
     assert "Hong Kong ranked 15th in 2025" in text
     # 2025: 24 Chinese clusters, 22 US
     assert "24 of the top 100" in text
@@ -139,9 +140,11 @@ def test_unknown_cluster_or_reversed_window_is_refused():
 
 
 def test_thin_windows_leave_out_what_has_no_data_instead_of_failing():
-    # no economy-level rank is recorded for 2017; in 2021 only the US count was found
+    # 2017 economy ranks came with the 2026-12 additions ('GII 2017 at a glance', Science|Business:
+    # China 22nd), so a 2017-only window draws them; in 2021 only the US count was found
     early = _report("en", first_edition=2017, last_edition=2017)
-    assert early.sections["economy_ranks"].blocks == ()
+    econ = early.sections["economy_ranks"].data.set_index("economy_code")
+    assert econ.loc["CHN", "gii_rank"] == 22
     late = _report("en", first_edition=2020, last_edition=2021)
     per_economy = late.sections["clusters_per_economy"]
     assert per_economy.figure is not None and per_economy.headings() == []

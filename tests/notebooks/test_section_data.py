@@ -631,6 +631,13 @@ def test_cluster_counts_shares_and_economies(runs):
     economy = section(runs, ClusterRankingsReport, "economy_ranks")
     r = economy.data.set_index(["edition", "economy_code"])["gii_rank"]
     assert (r[(2019, "CHN")], r[(2025, "CHN")], r[(2025, "HKG")]) == (14, 10, 15)
+    # the 2026-12 additions: 2017 (China 22nd), and Singapore, the UK and Germany
+    assert (r[(2017, "CHN")], r[(2024, "SGP")], r[(2025, "GBR")], r[(2025, "DEU")]) == (
+        22,
+        4,
+        6,
+        11,
+    )
     assert _points(economy.figure) == len(economy.data)
 
 

@@ -108,6 +108,25 @@ def test_choose_rate_prefers_official_over_implied():
     assert fi.choose_rate(rates.iloc[0:0]) is None
 
 
+def test_year_end_rates_one_per_year_as_published():
+    fx = pd.DataFrame(
+        {
+            "year": [2020, 2020, 2024],
+            "date": ["2020-12-31", "2020-12-31", "2024-12-31"],
+            "rate_type": ["hkma_closing", "pboc_central_parity", "pboc_central_parity"],
+            "base_currency": ["RMB", "HKD", "HKD"],
+            "base_amount": [1.0, 100.0, 100.0],
+            "quote_currency": ["HKD", "RMB", "RMB"],
+            "quote_amount": [1.1919, 84.164, 92.604],
+            "source_id": ["hkma", "safe", "safe"],
+            "confidence": ["verified", "secondary", "secondary"],
+        }
+    )
+    rates = fi.year_end_rates(fx)
+    assert rates[2020].rate_type == "hkma_closing"  # the verified one of the two
+    assert rates[2024].hkd_per_rmb == pytest.approx(100 / 92.604)
+
+
 def test_selections_of_a_report():
     ev = _events()
     shown = fi.known_events(ev, "2023-12-31", include_unverified=False)
@@ -115,8 +134,12 @@ def test_selections_of_a_report():
     span = fi.span(fi.with_dates(ev))
     assert (span.first_year, span.last_year, span.first_cumulative_year) == (2019, 2024, 2022)
     assert span.latest["event_id"] == "CB03"  # "2024" ends on 31 December 2024
-    series = fi.comparable_cumulative(fi.with_dates(ev.assign(recipient="HK")))
+    series = fi.comparable_cumulative(fi.with_dates(ev.assign(recipient="HK", scope="guangdong")))
     assert series["event_id"].tolist() == ["CB01", "CB02"]
+    # figures of different scopes (whose money) are never one series
+    scopes = ev.assign(recipient="HK", scope=["guangdong", "all_mainland", "guangdong", "central"])
+    parts = fi.scope_series(fi.with_dates(scopes))
+    assert all(part["scope"].nunique() == 1 for part in parts)
 
 
 def test_growth_if_the_inferred_year_were_one_later():
@@ -126,11 +149,12 @@ def test_growth_if_the_inferred_year_were_one_later():
 
 
 def test_grants_in_rmb_and_display_currency():
-    rate = fi.Rate(42.27 / 38, "2019-08", 38.0, 42.27, "scmp", "implied_from_source_pair")
-    grants = fi.grants(fi.with_dates(_events()), rate)
+    # HKMA closing rate of 31 Dec 2019: HK$1.1175 per RMB 1 (each amount at its own year's rate)
+    rate = fi.Rate(1.1175, "2019-12-31", 1.0, 1.1175, "hkma", "hkma_closing", year=2019)
+    grants = fi.grants(fi.with_dates(_events()), {2019: rate})
     assert grants["event_id"].tolist() == ["CB04"]
     assert grants["amount_rmb_million"].tolist() == [3.1696]
-    assert fi.in_currency(38, "RMB", "HKD", rate) == pytest.approx(42.27)
+    assert fi.in_currency(38, "RMB", "HKD", rate) == pytest.approx(42.465)
     assert fi.in_currency(38, "RMB", "HKD", None) is None
     assert fi.in_currency(float("nan"), "RMB", "HKD", rate) is None
     assert fi.needs_conversion(_events(), "HKD") and not fi.needs_conversion(_events(), "RMB")

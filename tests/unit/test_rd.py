@@ -124,7 +124,15 @@ def test_facts_frame_states_each_figure_with_its_sources():
     assert frame.loc["rank_by_rd_expenditure", "value"] == 1
     assert frame.loc["regions_ranked_by_rd_expenditure", "value"] == 2
     cn = rd.facts_frame(analysis().facts, "GD").query("region_code == 'CN'")
-    assert cn[["measure", "year", "value"]].values.tolist() == [["rd_intensity_pct_gdp", 2024, 2.7]]
+    by = cn.set_index("measure")
+    assert list(by.index) == ["rd_intensity_pct_gdp", "rd_intensity_change_pp"]
+    assert (by.loc["rd_intensity_pct_gdp", "year"], by.loc["rd_intensity_pct_gdp", "value"]) == (
+        2024,
+        2.7,
+    )
+    # 2.6 (2023) -> 2.7 (2024) on one basis (the fixture has a single one)
+    assert by.loc["rd_intensity_change_pp", "value"] == pytest.approx(0.1)
+    assert by.loc["rd_intensity_change_pp", "since_year"] == 2023
 
 
 def test_china_has_no_share_of_itself():

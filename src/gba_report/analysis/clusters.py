@@ -163,39 +163,6 @@ def max_complete_top_n(ranks: pd.DataFrame, edition: int) -> int:
     return n
 
 
-def coverage(ranks: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
-    """What the data holds per edition: contiguous ranks from 1, ranks found, deepest rank.
-
-    Args:
-        ranks: ``gii_cluster_ranks``-shaped frame.
-        first: First edition.
-        last: Last edition.
-
-    Returns:
-        Columns edition, complete_top_n (ranks 1..N all found), ranks_found, deepest_rank.
-    """
-    rows = editions_between(ranks, first, last)
-    out = [
-        {
-            "edition": int(edition),
-            "complete_top_n": max_complete_top_n(rows, int(edition)),
-            "ranks_found": int(part["rank"].nunique()),
-            "deepest_rank": int(part["rank"].max()),
-        }
-        for edition, part in rows.groupby("edition")
-    ]
-    return pd.DataFrame(out, columns=["edition", "complete_top_n", "ranks_found", "deepest_rank"])
-
-
-def deepest_edition(ranks: pd.DataFrame, first: int, last: int) -> int | None:
-    """The edition with the longest run of ranks from 1 (the latest among equals; None: none)."""
-    cov = coverage(ranks, first, last)
-    cov = cov[cov["complete_top_n"] > 0]
-    if cov.empty:
-        return None
-    return int(cov.sort_values(["complete_top_n", "edition"]).iloc[-1]["edition"])
-
-
 def bump_frame(
     ranks: pd.DataFrame, first: int, last: int, max_rank: int, highlight: Sequence[str]
 ) -> pd.DataFrame:
@@ -592,16 +559,6 @@ class ClusterAnalysis:
     def latest(self) -> int:
         """Latest edition shown that has ranks."""
         return int(self.window["edition"].max())
-
-    @cached_property
-    def coverage(self) -> pd.DataFrame:
-        """Ranks found per edition shown (see :func:`coverage`)."""
-        return coverage(self.ranks, self.first, self.last)
-
-    @cached_property
-    def deepest(self) -> int | None:
-        """The edition shown with the longest run of ranks from 1 (see :func:`deepest_edition`)."""
-        return deepest_edition(self.ranks, self.first, self.last)
 
     @cached_property
     def story(self) -> RankStory:

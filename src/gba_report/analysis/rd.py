@@ -16,6 +16,17 @@ from functools import cached_property
 import pandas as pd
 
 from gba_report.analysis import indicators
+from gba_report.analysis.comparison import (
+    COMPLETE_SHARE,
+    Change,
+    Comparison,
+    InternationalStanding,
+    Point,
+    international_comparison,
+    international_standing,
+    point_of,
+    year_on_year,
+)
 from gba_report.analysis.series import (
     INTENSITY,
     NATIONAL,
@@ -30,12 +41,19 @@ from gba_report.analysis.series import (
     rank_in,
 )
 
+#: Re-exported from :mod:`gba_report.analysis.comparison` for callers of this module.
+__all__ = [
+    "Change",
+    "Comparison",
+    "InternationalStanding",
+    "Point",
+    "international_standing",
+]
+
 #: Region types drawn on the domestic chart beside the focus (China itself is always added).
 DOMESTIC_TYPES = ("province", "sar", "city", "city_group")
 #: Region types drawn on the international chart.
 INTERNATIONAL_TYPES = ("country", "economy", "aggregate")
-#: Share of the best-covered year's peers a year needs to count as complete.
-COMPLETE_SHARE = 0.8
 #: Bars of the spending chart (the focus is added when it is not among them).
 TOP_BARS = 15
 #: Years of the target chart, ending with the latest.
@@ -110,65 +128,6 @@ def share_of_national(rd: pd.DataFrame, focus: str) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class Point:
-    """One figure of a series: its value, year and provenance."""
-
-    value: float
-    year: int
-    source_id: str
-    confidence: str
-
-
-def _point(row: pd.Series, value: str) -> Point:
-    return Point(float(row[value]), int(row["year"]), str(row["source_id"]), str(row["confidence"]))
-
-
-@dataclass(frozen=True)
-class Change:
-    """A change of intensity between two years on one basis (GDP vintage or method).
-
-    Attributes:
-        previous: The earlier figure (its latest vintage).
-        latest: The later figure.
-        basis: The basis both are on (``basis`` of ``rd_intensity``).
-        previous_first_release: The earlier year's first release when it was revised since
-            (None when it was not), on an older basis.
-    """
-
-    previous: Point
-    latest: Point
-    basis: str
-    previous_first_release: float | None
-
-    @property
-    def pp(self) -> float:
-        """Latest minus previous, percentage points."""
-        return self.latest.value - self.previous.value
-
-
-def year_on_year(series: pd.DataFrame) -> Change | None:
-    """The change from the year before the latest to the latest, within the latest's basis.
-
-    Args:
-        series: From :func:`~gba_report.analysis.series.preferred_series` (latest vintage).
-
-    Returns:
-        None when the year before is missing or on another basis.
-    """
-    same = latest_basis(series)
-    if len(same) < 2 or int(same["year"].iloc[-2]) != int(same["year"].iloc[-1]) - 1:
-        return None
-    prev, last = same.iloc[-2], same.iloc[-1]
-    first = prev.get("first_release_value")
-    return Change(
-        previous=_point(prev, INTENSITY),
-        latest=_point(last, INTENSITY),
-        basis=str(last["basis"]),
-        previous_first_release=None if pd.isna(first) else float(first),
-    )
-
-
-@dataclass(frozen=True)
 class FocusFacts:
     """The focus's headline numbers.
 
@@ -224,8 +183,8 @@ def focus_facts(rd: pd.DataFrame, peer_rows: pd.DataFrame, focus: str) -> FocusF
     facts: dict = {}
     inten = preferred_series(rd, focus)
     if not inten.empty:
-        last = _point(inten.iloc[-1], INTENSITY)
-        facts.update(intensity=last, intensity_first=_point(inten.iloc[0], INTENSITY))
+        last = point_of(inten.iloc[-1], INTENSITY)
+        facts.update(intensity=last, intensity_first=point_of(inten.iloc[0], INTENSITY))
         facts["change"] = year_on_year(inten)
         cn = preferred_series(rd, NATIONAL)
         cn_upto = cn[cn["year"] <= last.year]
@@ -233,17 +192,17 @@ def focus_facts(rd: pd.DataFrame, peer_rows: pd.DataFrame, focus: str) -> FocusF
             facts["cn_change"] = year_on_year(cn_upto)
         cn_same = cn[cn["year"] == last.year]
         if not cn_same.empty and focus != NATIONAL:
-            facts["cn_intensity"] = _point(cn_same.iloc[0], INTENSITY)
+            facts["cn_intensity"] = point_of(cn_same.iloc[0], INTENSITY)
         rank, n = rank_in(peer_rows, focus, last.year, INTENSITY)
         facts.update(rank_intensity=rank, n_intensity=n)
     spend = preferred_series(rd, focus, SPEND)
     if not spend.empty:
-        last = _point(spend.iloc[-1], SPEND)
-        first = _point(spend.iloc[0], SPEND)
+        last = point_of(spend.iloc[-1], SPEND)
+        first = point_of(spend.iloc[0], SPEND)
         facts.update(spend=last, spend_first=first)
         prev = spend[spend["year"] == last.year - 1]
         if not prev.empty:
-            facts["spend_previous"] = _point(prev.iloc[0], SPEND)
+            facts["spend_previous"] = point_of(prev.iloc[0], SPEND)
             facts["growth_pct"] = indicators.growth_pct(facts["spend_previous"].value, last.value)
         rate = indicators.cagr(first.value, last.value, last.year - first.year)
         facts["cagr_pct"] = None if pd.isna(rate) else rate
@@ -252,143 +211,9 @@ def focus_facts(rd: pd.DataFrame, peer_rows: pd.DataFrame, focus: str) -> FocusF
         share = share_of_national(rd, focus)
         if not share.empty:
             col = "share_of_china_rd_expenditure_pct"
-            facts["share"] = _point(share.iloc[-1], col)
-            facts["share_first"] = _point(share.iloc[0], col)
+            facts["share"] = point_of(share.iloc[-1], col)
+            facts["share_first"] = point_of(share.iloc[0], col)
     return FocusFacts(**facts)
-
-
-@dataclass(frozen=True)
-class InternationalStanding:
-    """Where the focus stands among the international comparators in one year.
-
-    Attributes:
-        year: The latest year in which the focus and most comparators have a value.
-        value: The focus's intensity that year.
-        above: Codes with a higher intensity; below: codes with the same or a lower one.
-    """
-
-    year: int
-    value: float
-    above: list[str]
-    below: list[str]
-
-
-def international_standing(lines: pd.DataFrame, focus: str) -> InternationalStanding | None:
-    """Compare the focus with the other lines of the international chart (None: no year)."""
-    focus_years = set(lines.loc[lines["region_code"] == focus, "year"])
-    counts = lines[lines["year"].isin(focus_years)].groupby("year")["region_code"].nunique()
-    if not len(counts):
-        return None
-    year = int(counts[counts == counts.max()].index.max())
-    snap = lines[lines["year"] == year].set_index("region_code")[INTENSITY]
-    own = float(snap[focus])
-    return InternationalStanding(
-        year=year,
-        value=own,
-        above=[c for c in snap.index if c != focus and snap[c] > own],
-        below=[c for c in snap.index if c != focus and snap[c] <= own],
-    )
-
-
-#: The international basis compared like for like, its series in order of preference.
-COMPARISON_BASIS = "oecd_msti"
-COMPARISON_SERIES = ("oecd_msti", "oecd_msti_rounded")
-#: National definitions listed beside the comparison (never mixed into it).
-NATIONAL_BASES = ("national", "national_fy", "eurostat")
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """The focus against international comparators in one year, on one basis.
-
-    Attributes:
-        year: The latest year in which at least :data:`COMPLETE_SHARE` of the comparators
-            with a figure on :data:`COMPARISON_BASIS` have one.
-        rows: One row per comparator on that basis that year (unrounded OECD MSTI preferred
-            to the rounded one), plus the focus on its own series (``is_like_for_like``
-            False), highest first.
-        national: Each comparator's latest figure on a national definition (not comparable).
-        missing: Comparators without a figure on the basis that year.
-    """
-
-    year: int
-    rows: pd.DataFrame
-    national: pd.DataFrame
-    missing: list[str]
-
-    @property
-    def standing(self) -> InternationalStanding | None:
-        """Where the focus stands among the like-for-like rows (None without the focus)."""
-        lines = self.rows.drop_duplicates("region_code")
-        return international_standing(lines, str(lines.iloc[0]["focus"])) if len(lines) else None
-
-
-def international_comparison(
-    rd: pd.DataFrame, focus: str, codes: Sequence[str]
-) -> Comparison | None:
-    """Compare the focus with ``codes`` on the OECD MSTI basis at the latest year with enough.
-
-    Args:
-        rd: ``rd_intensity`` rows of the window.
-        focus: Focus code (compared on its own latest-vintage series).
-        codes: Comparator codes (China included when it is not the focus).
-
-    Returns:
-        None when no year has the focus and comparators on the basis.
-    """
-    others = [c for c in codes if c != focus]
-    basis = rd[
-        rd["region_code"].isin(others)
-        & rd["series"].isin(COMPARISON_SERIES)
-        & rd[INTENSITY].notna()
-    ]
-    own = preferred_series(rd, focus)
-    if basis.empty or own.empty:
-        return None
-    counts = basis.groupby("year")["region_code"].nunique()
-    counts = counts[counts.index.isin(own["year"])]
-    enough = counts[counts >= basis["region_code"].nunique() * COMPLETE_SHARE]
-    if enough.empty:
-        return None
-    year = int(enough.index.max())
-    order = {s: i for i, s in enumerate(COMPARISON_SERIES)}
-    snap = (
-        basis[basis["year"] == year]
-        .assign(_order=lambda d: d["series"].map(order))
-        .sort_values(["region_code", "_order"])
-        .drop_duplicates("region_code")
-        .drop(columns="_order")
-        .assign(is_like_for_like=True)
-    )
-    mine = own[own["year"] == year].assign(is_like_for_like=False)
-    rows = (
-        pd.concat([snap, mine[snap.columns.intersection(mine.columns)]], ignore_index=True)
-        .sort_values(INTENSITY, ascending=False, kind="stable")
-        .assign(focus=focus)
-        .reset_index(drop=True)
-    )
-    national = (
-        rd[
-            rd["region_code"].isin(others)
-            & rd["basis"].isin(NATIONAL_BASES)
-            & rd[INTENSITY].notna()
-        ]
-        .sort_values(["region_code", "year"], kind="stable")
-        .groupby("region_code")
-        .tail(1)
-        .assign(is_like_for_like=False)
-    )
-    national = national.set_index("region_code").loc[
-        [c for c in others if c in set(national["region_code"])]
-    ]
-    return Comparison(
-        year=year,
-        rows=rows,
-        national=national.reset_index(),
-        missing=[
-            c for c in others if c not in set(snap["region_code"]) and c in set(rd["region_code"])
-        ],
-    )
 
 
 def spend_ranks(peer_rows: pd.DataFrame) -> pd.DataFrame:

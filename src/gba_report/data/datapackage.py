@@ -117,6 +117,8 @@ def _resource(name: str, data_dir: Path, catalogue: dict[str, dict[str, str]]) -
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
+        # declared, so a validator never guesses the delimiter from ';'-joined source ids
+        "dialect": {"delimiter": ",", "header": True},
         "title": str(meta.get("title", "")),
         "description": " ".join(str(meta.get("description", "")).split()),
         "licenses": [_licence(name, meta)],

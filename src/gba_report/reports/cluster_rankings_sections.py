@@ -14,7 +14,8 @@ from matplotlib.figure import Figure
 from gba_report.analysis import clusters, economies
 from gba_report.present import i18n
 from gba_report.present.charts import bars, lines, ranks, theme
-from gba_report.present.sections import Section, SectionBuilder
+from gba_report.present.sections import Section
+from gba_report.reports import cluster_rankings_depth as depth
 from gba_report.reports.base import BaseReport, BriefPoint, insert_after
 
 #: ISO2 economy code (as in the GII sources) -> region code used for the fixed chart colours.
@@ -287,75 +288,12 @@ def top_table(report: BaseReport, a: clusters.ClusterAnalysis) -> Section:
     )
     econ = a.clusters.set_index("cluster_code")["economy_codes"]
     frame = rows.assign(economy_codes=rows["cluster_code"].map(econ), economy_names=economy_names)
-    deep = _deepest_table(report, a, s, edition, n)
+    deep = depth.deepest_table(report, a, s, edition, n, _cluster_label, _economies_of, _ids)
     if deep is not None:
         deep = deep.assign(economy_codes=deep["cluster_code"].map(econ))
         frame = pd.concat([frame, deep], ignore_index=True)
-    _coverage_note(report, a, s)
+    depth.coverage_note(report, a, s)
     return s.done(_data(report, "top_table", frame))
-
-
-def _count(report: BaseReport, value: float) -> str:
-    return "" if pd.isna(value) else i18n.fmt_int(int(value), report.lang)
-
-
-def _deepest_table(
-    report: BaseReport, a: clusters.ClusterAnalysis, s: SectionBuilder, edition: int, n: int
-) -> pd.DataFrame | None:
-    """The edition with the longest complete run of ranks, when it goes deeper than the table.
-
-    Returns:
-        Its rows (with ``economy_names``), or None when it adds nothing to the first table.
-    """
-    deep = a.deepest
-    if deep is None:
-        return None
-    depth = clusters.max_complete_top_n(a.ranks, deep)
-    if deep == edition and depth <= n:
-        return None
-    rows = clusters.top_n(a.ranks, deep, depth)
-    names = [_economies_of(report, a, c) for c in rows["cluster_code"]]
-    table = pd.DataFrame(
-        {
-            "rank": rows["rank"].astype(int).astype(str),
-            "cluster": [_cluster_label(report, r) for _, r in rows.iterrows()],
-            "economy": names,
-            "pct": [_count(report, v) for v in rows["pct_applications_count"]],
-            "pub": [_count(report, v) for v in rows["scientific_publications_count"]],
-            "confidence": rows["confidence"],
-        }
-    )
-    s.para(report.t("deep_intro", edition=deep, n=depth))
-    s.table(
-        table,
-        {
-            "rank": report.t("col_rank"),
-            "cluster": report.t("col_cluster"),
-            "economy": report.t("col_economy"),
-            "pct": report.t("col_pct_count"),
-            "pub": report.t("col_pub_count"),
-        },
-        sources=_ids(rows),
-        caption=report.t("deep_caption", edition=deep, n=depth),
-        align={"rank": "right", "pct": "right", "pub": "right"},
-    )
-    return rows.assign(economy_names=names)
-
-
-def _coverage_note(report: BaseReport, a: clusters.ClusterAnalysis, s: SectionBuilder) -> None:
-    """What the data holds per edition, and what is missing."""
-    sep = "; " if report.lang == "en" else "；"
-    items = sep.join(
-        report.t(
-            "coverage_item",
-            edition=int(r.edition),
-            top=int(r.complete_top_n),
-            found=int(r.ranks_found),
-            deepest=int(r.deepest_rank),
-        )
-        for r in a.coverage.itertuples()
-    )
-    s.note(report.t("coverage_note", items=items))
 
 
 def patents_vs_publications(report: BaseReport, a: clusters.ClusterAnalysis) -> Section:
@@ -364,7 +302,10 @@ def patents_vs_publications(report: BaseReport, a: clusters.ClusterAnalysis) -> 
     if edition is None:
         return _empty(report, "patents_vs_publications", "counts_missing")
     rows = clusters.counts_for_edition(a.window, edition)
-    rows = rows.assign(
+    # the top N and the highlighted clusters: more labels than that cannot be read on a page
+    # (the deepest table above lists every cluster with counts)
+    rows = rows.loc[(rows["rank"] <= a.top_n) | rows["cluster_code"].isin(a.drawn)]
+    rows = rows.reset_index(drop=True).assign(
         label=[report.cluster(c) for c in rows["cluster_code"]],
         is_highlighted=rows["cluster_code"].isin(a.drawn),
     )

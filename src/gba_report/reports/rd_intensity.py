@@ -28,6 +28,7 @@ from gba_report.analysis.series import Regions
 from gba_report.present import i18n
 from gba_report.present.sections import Section
 from gba_report.reports import rd_intensity_sections as sections
+from gba_report.reports import rd_intensity_vintages as vintages
 from gba_report.reports.base import BaseReport, BriefPoint
 
 
@@ -136,7 +137,7 @@ class RDIntensityReport(BaseReport):
     # ------------------------------------------------------------------ brief and manifest
     def summary_points(self) -> list[BriefPoint]:
         """Two sentences with the key numbers for the executive brief, with their confidence."""
-        return sections.summary_points(self, self.analysis)
+        return vintages.summary_points(self, self.analysis)
 
     def summary_chart(self, compact: bool = False) -> Section | None:
         """The intensity chart of the executive brief (focus, China, Hong Kong, Macao).

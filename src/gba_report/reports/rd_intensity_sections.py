@@ -12,12 +12,13 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from gba_report.analysis import hk_gerd, indicators, rd
+from gba_report.analysis import hk_gerd, rd
 from gba_report.analysis.series import INTENSITY, NATIONAL, SPEND
 from gba_report.present import i18n
 from gba_report.present.charts import bars, lines, theme
 from gba_report.present.sections import Section, SectionBuilder
-from gba_report.reports.base import BaseReport, BriefPoint, insert_after
+from gba_report.reports import rd_intensity_vintages as vint
+from gba_report.reports.base import BaseReport, insert_after
 
 _LINE = ("region_code", "region_name", "year")
 _PROVENANCE = ("source_id", "confidence")
@@ -108,104 +109,6 @@ def _labels(report: BaseReport, codes: Sequence[str]) -> dict[str, str]:
     return {c: report.region(c) for c in codes}
 
 
-def _series_caption(report: BaseReport, frame: pd.DataFrame) -> str:
-    used = list(dict.fromkeys(frame["series"]))
-    return ("; " if report.lang == "en" else "；").join(report.t(f"series.{s}") for s in used)
-
-
-def _breaks_text(report: BaseReport, frame: pd.DataFrame) -> str:
-    """Caption text naming the series breaks drawn in a chart ("" when none)."""
-    breaks = frame[frame["is_series_break"]]
-    if breaks.empty:
-        return ""
-    sep = " " if report.lang == "en" else ""
-    items = report.names(
-        f"{report.region(r.region_code)}{sep}{report.year(r.year)}" for r in breaks.itertuples()
-    )
-    return sep + report.c("series_break_note") + sep + report.t("breaks_list", items=items)
-
-
-def _sep(report: BaseReport) -> str:
-    return " " if report.lang == "en" else ""
-
-
-def _vintage_text(report: BaseReport, frame: pd.DataFrame) -> str:
-    """Caption text: revised points drawn (with their first releases) and provisional points."""
-    text = ""
-    revised = frame[frame["is_revised"].astype(bool)]
-    if len(revised):
-        items = report.names(
-            report.t(
-                "revised_item",
-                region=report.region(r.region_code),
-                year=report.year(r.year),
-                value=report.pct(getattr(r, INTENSITY)),
-                first=report.pct(r.first_release_value),
-            )
-            for r in revised.itertuples()
-            if pd.notna(r.first_release_value)
-        )
-        text += _sep(report) + report.t("revised_note", items=items)
-    provisional = frame[frame["is_provisional"].astype(bool)]
-    if len(provisional):
-        items = report.names(
-            report.t(
-                "provisional_item",
-                region=report.region(r.region_code),
-                year=report.year(r.year),
-                value=report.pct(getattr(r, INTENSITY)),
-            )
-            for r in provisional.itertuples()
-        )
-        text += _sep(report) + report.t("provisional_note", items=items)
-    return text
-
-
-def _moved(report: BaseReport, pp: float) -> dict[str, str]:
-    """``verb`` (up / down) and the unsigned ``change`` in percentage points."""
-    return {"verb": report.t("up" if pp >= 0 else "down"), "change": report.pp(abs(pp))}
-
-
-def _change_text(report: BaseReport, a: rd.RDAnalysis) -> str:
-    """The year-on-year change of the focus (and China) within one basis ("" without one)."""
-    f = a.facts
-    if f.change is None:
-        return ""
-    ch = f.change
-    text = report.t(
-        "change_sentence",
-        prev_year=report.year(ch.previous.year),
-        prev=report.pct(ch.previous.value),
-        basis=report.t(f"basis.{ch.basis}"),
-        **_moved(report, ch.pp),
-    )
-    if ch.previous_first_release is not None:
-        text += _sep(report) + report.t(
-            "change_first_release",
-            prev_year=report.year(ch.previous.year),
-            first=report.pct(ch.previous_first_release),
-        )
-    cn = f.cn_change
-    if cn is not None and cn.basis == ch.basis and cn.latest.year == ch.latest.year:
-        text += _sep(report) + report.t(
-            "change_cn",
-            prev=report.pct(cn.previous.value),
-            last=report.pct(cn.latest.value),
-            **_moved(report, cn.pp),
-        )
-    return text
-
-
-def _sentence_end(report: BaseReport, text: str) -> str:
-    """``text`` ending with a full stop."""
-    stop = "." if report.lang == "en" else "。"
-    return text if text.endswith(stop) else text + stop
-
-
-def _joined(lang: str, sentences: Sequence[str]) -> str:
-    return " ".join(sentences) if lang == "en" else "".join(sentences)
-
-
 def intro(report: BaseReport, a: rd.RDAnalysis) -> Section:
     """The question and the short answer (lede) with the key numbers."""
     f, year = a.facts, report.year
@@ -264,7 +167,7 @@ def headline(report: BaseReport, a: rd.RDAnalysis) -> Section:
         s.heading(report.t(key, cn=report.pct(f.cn_intensity.value), **fmt))
     else:
         s.heading(report.t("headline_plain", **fmt))
-    sentences = [_change_text(report, a)] if f.change is not None else []
+    sentences = [vint.change_text(report, a)] if f.change is not None else []
     if f.spend is not None:
         sentences.append(
             report.t(
@@ -285,7 +188,7 @@ def headline(report: BaseReport, a: rd.RDAnalysis) -> Section:
                     rank_intensity=f.rank_intensity or "–",
                 )
             )
-    s.para(_joined(report.lang, sentences))
+    s.para(vint.joined(report.lang, sentences))
     confidences = {p.confidence for p in (f.spend, f.intensity) if p is not None}
     if confidences - {"verified"}:
         s.note(report.t("headline_confidence", marks=report.c("marks_legend")))
@@ -314,7 +217,7 @@ def _intensity_chart(
         ylabel=report.t("axis_intensity"),
         **size,
     )
-    caption += _vintage_text(report, frame)
+    caption += vint.vintage_text(report, frame)
     s.chart(fig, caption, sorted(set(frame["source_id"])), frame["confidence"])
 
 
@@ -335,9 +238,9 @@ def intensity_over_time(report: BaseReport, a: rd.RDAnalysis) -> Section:
             change=report.pp(f.intensity_change_pp),
         )
     )
-    caption = report.t("over_time_caption", series=_series_caption(report, frame))
+    caption = report.t("over_time_caption", series=vint.series_caption(report, frame))
     _intensity_chart(
-        report, a, s, frame, a.domestic, caption + _breaks_text(report, frame), height=3.5
+        report, a, s, frame, a.domestic, caption + vint.breaks_text(report, frame), height=3.5
     )
     return s.done(_frame(report, "intensity_over_time", frame))
 
@@ -390,9 +293,9 @@ def international(report: BaseReport, a: rd.RDAnalysis) -> Section:
         focus_basis=focus_basis,
     )
     if (rows["series"] == "oecd_msti_rounded").any():
-        caption += _sep(report) + report.t("intl_rounded")
+        caption += vint.sep(report) + report.t("intl_rounded")
     if comp.missing:
-        caption += _sep(report) + report.t(
+        caption += vint.sep(report) + report.t(
             "intl_missing", names=report.names(report.region(c) for c in comp.missing)
         )
     s.chart(fig, caption, sorted(set(rows["source_id"])), rows["confidence"])
@@ -580,7 +483,7 @@ def target(report: BaseReport, a: rd.RDAnalysis, row: pd.Series | None) -> Secti
     text = report.t("target_plan", **fmt)
     basis = report.t(f"basis.{check.basis}") if check.basis else ""
     if check.first_reached is not None:
-        text += _sep(report) + report.t(
+        text += vint.sep(report) + report.t(
             "target_first_reached_basis",
             year=report.year(check.first_reached["year"]),
             value=report.pct(check.first_reached[INTENSITY]),
@@ -588,7 +491,7 @@ def target(report: BaseReport, a: rd.RDAnalysis, row: pd.Series | None) -> Secti
         )
     old = check.earlier_basis_reached
     if old is not None:
-        text += _sep(report) + report.t(
+        text += vint.sep(report) + report.t(
             "target_earlier_basis",
             year=report.year(old["year"]),
             value=report.pct(old[INTENSITY]),
@@ -611,7 +514,7 @@ def target(report: BaseReport, a: rd.RDAnalysis, row: pd.Series | None) -> Secti
     )
     s.chart(
         fig,
-        report.t("target_caption", plan=plan) + _vintage_text(report, recent),
+        report.t("target_caption", plan=plan) + vint.vintage_text(report, recent),
         sorted(set(recent["source_id"]) | {str(row["source_id"])}),
         [*recent["confidence"], str(row["confidence"])],
     )
@@ -656,7 +559,7 @@ def cities(report: BaseReport, a: rd.RDAnalysis) -> Section:
         reference_label=report.t("cities_reference", region=report.region("GD")),
         hollow_col="is_hollow",
     )
-    caption = report.t("cities_caption", n=len(points)) + _sep(report) + report.t("cities_thin")
+    caption = report.t("cities_caption", n=len(points)) + vint.sep(report) + report.t("cities_thin")
     if points["is_hollow"].any():
         caption += " " + report.t("cities_hollow")
     sources = sorted(set(points["source_id"]) | set(reference["source_id"]))
@@ -711,51 +614,16 @@ def hk_by_sector(report: BaseReport, a: rd.RDAnalysis, gerd: pd.DataFrame) -> Se
 # ---------------------------------------------------------------------- the executive brief
 
 
-def summary_points(report: BaseReport, a: rd.RDAnalysis) -> list[BriefPoint]:
-    """Two sentences with the key numbers, for the executive brief, with their confidence."""
-    f = a.facts
-    points = []
-    if f.intensity is not None:
-        cn = f.cn_intensity
-        key = "headline_above" if (cn.value if cn else 0) < f.intensity.value else "headline_plain"
-        text = report.t(
-            key,
-            region=report.region(a.focus),
-            year=report.year(f.intensity.year),
-            value=report.pct(f.intensity.value),
-            cn=report.pct(cn.value) if cn is not None else "",
-        )
-        if f.change is not None:
-            short = report.t(
-                "change_short",
-                prev_year=report.year(f.change.previous.year),
-                prev=report.pct(f.change.previous.value),
-                **_moved(report, f.change.pp),
-            )
-            text = _joined(report.lang, [_sentence_end(report, text), short])
-        ids = indicators.joined_sources(f.intensity.source_id, cn.source_id if cn else "")
-        points.append(BriefPoint(text, f.intensity.confidence, ids))
-    if f.spend is not None:
-        text = report.t(
-            "headline_spend",
-            region=report.region(a.focus),
-            year=report.year(f.spend.year),
-            value=report.rmb(f.spend.value),
-        )
-        if f.rank_spend:
-            short = report.t("headline_rank_short", rank=f.rank_spend, n=f.n_spend)
-            text = _sentence_end(report, text.rstrip(".。") + short)
-        points.append(BriefPoint(text, f.spend.confidence, f.spend.source_id))
-    return points
-
-
 def summary_chart(report: BaseReport, a: rd.RDAnalysis, compact: bool) -> Section | None:
     """The brief's intensity chart: the focus, China, Hong Kong and Macao (None without data)."""
     frame = a.lines(a.brief)
     if frame.empty:
         return None
     s = report.section("summary_chart")
-    caption = report.t("over_time_caption", series=_series_caption(report, frame))
+    if compact:  # half a page: the short caption; the full report names every series
+        caption = report.t("brief_caption")
+    else:
+        caption = report.t("over_time_caption", series=vint.series_caption(report, frame))
     height, width = theme.BRIEF_HALF_IN[1], theme.BRIEF_HALF_IN[0]
     size = (
         {"height": height, "width": width} if compact else {"height": 2.7, "width": theme.WIDTH_IN}

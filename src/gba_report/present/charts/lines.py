@@ -124,7 +124,9 @@ def line_with_labels(
         ax.set_ylim(bottom=ymin)
     ax.set_ylim(top=ax.get_ylim()[1] * 1.02)
     ax.set_ylabel(ylabel)
-    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    # about one year label per 0.45 in of width, so narrow charts never crowd their years
+    nbins = max(3, int(width / 0.45)) if width < WIDTH_IN else "auto"
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=nbins))
     xmax = max((e.x for e in ends), default=0)
     fontsize = mpl.rcParams["legend.fontsize"]
     gap = label_gap(ax, fontsize, 1.25)
