@@ -22,7 +22,7 @@ import pandas as pd
 import pandera.errors as pa_errors
 
 from gba_report import paths
-from gba_report.data import metadata
+from gba_report.data import metadata, validated_cache
 from gba_report.data.errors import DataError, raise_if_any
 from gba_report.data.schemas import (
     DATASET_ORDER,
@@ -33,6 +33,7 @@ from gba_report.data.schemas import (
     build_schema,
     describe_check,
 )
+from gba_report.timing import timed
 
 __all__ = [
     "data_files",
@@ -274,6 +275,28 @@ def read_table(
         raise KeyError(f"unknown dataset {name!r}; known: {', '.join(dataset_names())}")
     data_dir = data_dir or paths.data_dir()
     path = data_dir / f"{name}.csv"
+    store = validated_cache.store() if codes is None else None
+    key = validated_cache.key(name, data_dir, _refs(name)) if store is not None else None
+    if store is not None and key is not None:
+        with timed("data_cached", name):
+            frame = validated_cache.read(store, key)
+        if frame is not None:
+            return frame
+    with timed("data_parse", name):
+        frame, lines = _parse_table(name, path)
+    if codes is None:
+        codes = _codes_for(name, data_dir, path)
+    if name == "regions":
+        codes = {**codes, "regions": set(frame["region_code"])}
+    with timed("data_validate", name):
+        _validate(frame, name, path, lines, codes)
+    if store is not None and key is not None:
+        validated_cache.write(store, key, frame)
+    return frame
+
+
+def _parse_table(name: str, path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """Read and type table ``name`` from ``path``; return the frame and each row's file line."""
     table = TABLES[name]
     header, records = _read_records(path)
     errors = _check_header(path, name, header)
@@ -329,14 +352,12 @@ def read_table(
             path, rule="type", detail=f"values cannot be read into typed columns ({exc})"
         ) from None
     ordered = [c for c in table.column_names if c in frame.columns]
-    frame = frame[ordered + [c for c in frame.columns if c not in ordered]]
+    return frame[ordered + [c for c in frame.columns if c not in ordered]], lines
 
-    if codes is None:
-        codes = _codes_for(name, data_dir, path)
-    if name == "regions":
-        codes = {**codes, "regions": set(frame["region_code"])}
-    _validate(frame, name, path, lines, codes)
-    return frame
+
+def _refs(name: str) -> list[str]:
+    """The code lists table ``name`` refers to (foreign keys), sorted."""
+    return sorted({c.ref for c in TABLES[name].columns if c.ref and c.ref != name})
 
 
 def _truncate(errors: list[DataError]) -> list[DataError]:
@@ -356,9 +377,8 @@ def _truncate(errors: list[DataError]) -> list[DataError]:
 
 def _codes_for(name: str, data_dir: Path, path: Path) -> dict[str, set[str]]:
     """Read the code lists that table ``name`` refers to."""
-    refs = {c.ref for c in TABLES[name].columns if c.ref and c.ref != name}
     codes: dict[str, set[str]] = {}
-    for ref in sorted(refs):
+    for ref in _refs(name):
         key_col = TABLES[ref].keys[0][0]
         try:
             codes[ref] = set(read_table(ref, data_dir, codes={})[key_col])

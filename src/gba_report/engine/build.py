@@ -10,6 +10,7 @@ Exit codes: :mod:`.exitcodes`.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from gba_report.engine.freshness import stale_data_warnings
 from gba_report.engine.options import BuildOptions
 from gba_report.engine.plan import Plan, make_plan
 from gba_report.engine.progress import Progress
+from gba_report.engine.timings import BuildTimings
 
 
 @dataclass(frozen=True)
@@ -113,15 +115,15 @@ def _stop_if_failed(plan: Plan, executed: list[ExecutedJob]) -> None:
         )
 
 
-def _print(
-    plan: Plan, executed: list[ExecutedJob], cache: Cache, staging: Path, progress: Progress
-) -> str | None:
-    """Print the PDFs when they are wanted; return the browser's version if one started."""
+def _printer(
+    plan: Plan, cache: Cache, staging: Path, progress: Progress, timings: BuildTimings
+) -> pdf.PdfQueue | contextlib.nullcontext[None]:
+    """The PDF queue when PDFs are wanted (fed as each HTML is ready), else nothing."""
     if "pdf" not in plan.formats:
-        return None
+        return contextlib.nullcontext()
     assert plan.chromium is not None  # make_plan found it
     concurrency = min(plan.config.settings.pdf_concurrency, plan.n_jobs)
-    return pdf.print_pdfs(executed, plan.chromium, concurrency, cache, staging, progress)
+    return pdf.PdfQueue(plan.chromium, concurrency, cache, staging, progress, timings)
 
 
 def _record(
@@ -170,17 +172,32 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         BuildInterrupted: On SIGTERM / SIGINT (exit code 143 / 130).
     """
     progress = progress or Progress()
+    timings = BuildTimings()
+    timings.phase_started("build")
     with _stop_on_signals():
         cache = Cache(force=options.force)
         plan = make_plan(load_config(), options, cache)
+        timings.jobs = plan.n_jobs
         with publish.Staging(plan.builds, plan.run_id) as staging:
             _announce(plan, cache, progress)
             steps = 2 if "pdf" in plan.formats else 1  # HTML, then the PDF printed from it
-            with progress.bars([job.stem for job in plan.jobs], steps):
-                executed = execute(plan, cache, staging.path, progress)
+            with (
+                progress.bars([job.stem for job in plan.jobs], steps),
+                _printer(plan, cache, staging.path, progress, timings) as printer,
+            ):
+                timings.phase_started("execute")
+                on_html = printer.submit if printer is not None else None
+                executed = execute(plan, cache, staging.path, progress, on_html)
+                timings.phase_done("execute")
                 _stop_if_failed(plan, executed)
-                browser = _print(plan, executed, cache, staging.path, progress)
+                timings.phase_started("print_after_execute")
+                browser = printer.finish() if printer is not None else None
+                timings.phase_done("print_after_execute")
+            for item in executed:
+                timings.add(item.job.stem, item.timings)
             built = _record(plan, executed, cache, staging, browser)
+            timings.phase_done("build")
+            timings.write(staging.path)
             final = _publish(plan, staging, progress)
         for job in plan.jobs:
             cache.remember(job.stem, job.keys.components)

@@ -10,20 +10,28 @@ a new process group, so the build can stop it and its kernel together. It reads 
 from __future__ import annotations
 
 import sys
+import time
+
+#: When this module started running (before papermill and nbconvert are imported).
+_MODULE_START = time.time()
 
 # jsonschema (imported by nbformat) builds a large grammar when the optional rfc3987_syntax
 # package is importable: 1.5 s per process, only used for "iri" format checks that notebook
 # validation never needs. Hide it before nbformat is imported, so every worker starts faster.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-import traceback  # noqa: E402 - after the rfc3987_syntax guard above
+import os  # noqa: E402 - after the rfc3987_syntax guard above
+import traceback  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import nbformat  # noqa: E402
+import psutil  # noqa: E402
 
+from gba_report import paths, timing  # noqa: E402
 from gba_report.engine import export, kernel  # noqa: E402
 from gba_report.engine.messages import (  # noqa: E402
     RESULT_FILE,
+    TIMINGS_FILE,
     Failure,
     FailureKind,
     Stage,
@@ -32,6 +40,9 @@ from gba_report.engine.messages import (  # noqa: E402
     WorkerResult,
 )
 from gba_report.fileio import atomic_write_text  # noqa: E402
+
+#: Where validated tables are kept between kernels, inside the build cache.
+VALIDATED_TABLES = "validated-tables"
 
 
 def _announce(stage: Stage) -> None:
@@ -51,6 +62,7 @@ def run(request: WorkerRequest) -> WorkerResult:
         nb = nbformat.read(request.exec_cache, as_version=4)
     else:
         _announce(Stage.EXECUTING)
+        started = time.time()
         executed = kernel.run_notebook(
             request.notebook,
             request.executed_out,
@@ -61,21 +73,36 @@ def run(request: WorkerRequest) -> WorkerResult:
         if isinstance(executed, Failure):
             return WorkerResult(executed)
         nb = executed
+        kernel.write_cell_timings(nb, started, time.time())
         text = nbformat.writes(nb)
         atomic_write_text(request.exec_cache, text if text.endswith("\n") else text + "\n")
 
     _announce(Stage.HTML)
     nb.metadata["gba_report"] = request.meta.to_dict()
-    html = export.export_html(nb, request.template_dir, request.lang)
+    with timing.timed("html_export", request.stem):
+        html = export.export_html(nb, request.template_dir, request.lang)
     atomic_write_text(request.html_cache, html)
     atomic_write_text(request.html_out, html)
     return WorkerResult()
+
+
+def _time_this_process(timings: Path) -> None:
+    """Time this worker and its kernel into ``timings``; share validated tables via the cache.
+
+    Both are environment variables, so the kernel papermill starts inherits them.
+    """
+    os.environ[timing.ENV_VAR] = str(timings)
+    os.environ.setdefault("GBA_REPORT_VALIDATED_TABLES", str(paths.cache_dir() / VALIDATED_TABLES))
+    created = psutil.Process().create_time()
+    timing.write("worker_python_start", "", created, max(0.0, _MODULE_START - created))
+    timing.write("worker_imports", "", _MODULE_START, time.time() - _MODULE_START)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the request file given as the only argument; write ``result.json`` beside it."""
     argv = sys.argv[1:] if argv is None else argv
     job_file = Path(argv[0])
+    _time_this_process(job_file.with_name(TIMINGS_FILE))
     request = WorkerRequest.from_json(job_file.read_text(encoding="utf-8"))
     try:
         result = run(request)

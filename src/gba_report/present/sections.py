@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 
 from gba_report.present import narrative
 from gba_report.present.narrative import Output
+from gba_report.timing import timed
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,7 +94,11 @@ class Section:
         if self.page is not None:
             self.page.open()
         for block in self.blocks:
-            show_block(block)
+            if isinstance(block, Chart):  # the inline backend draws the SVG now
+                with timed("chart_render", self.name):
+                    show_block(block)
+            else:
+                show_block(block)
 
     def _ipython_display_(self) -> None:
         self.show()
