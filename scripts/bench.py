@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shlex
 import shutil
 import subprocess
@@ -110,8 +111,13 @@ def uptime() -> str:
 
 
 def measure(label: str, cmd: list[str], env: dict) -> dict:
-    """Run ``cmd``; return its wall time, peak summed PSS / RSS and its stderr."""
+    """Run ``cmd``; return its wall and CPU time, peak summed PSS / RSS and its stderr.
+
+    CPU time (user + system of every process of the tree that was waited for) is the
+    steadier figure on a shared machine: other users' load stretches wall time, not it.
+    """
     print(f"-- {label}", flush=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with TreeSampler() as sampler:
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -120,17 +126,20 @@ def measure(label: str, cmd: list[str], env: dict) -> dict:
         sampler.watch(proc.pid)
         _, err = proc.communicate()
         wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     stderr = err.decode(errors="replace")
     if proc.returncode != 0:
         sys.stderr.write(stderr[-3000:])
         raise SystemExit(f"bench: command failed ({proc.returncode}): {shlex.join(cmd)}")
     print(
-        f"   wall {wall:.1f} s, peak PSS {sampler.peak / 2**20:.0f} MiB "
+        f"   wall {wall:.1f} s, CPU {cpu:.1f} s, peak PSS {sampler.peak / 2**20:.0f} MiB "
         f"(sum of RSS {sampler.peak_rss / 2**20:.0f} MiB)",
         flush=True,
     )
     return {
         "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
         "peak_pss_tree_mib": round(sampler.peak / 2**20, 1),
         "peak_rss_sum_tree_mib": round(sampler.peak_rss / 2**20, 1),
         "stderr": stderr,
@@ -312,7 +321,8 @@ def main() -> int:
     }
     verdict = {k: (None if v is None else v <= TARGETS[k]) for k, v in ratios.items()}
 
-    print(f"\n{'step':<44}{'wall (s)':>10}{'peak PSS (MiB)':>16}{'peak sum RSS (MiB)':>20}")
+    print(f"\n{'step':<44}{'wall (s)':>10}{'CPU (s)':>9}{'peak PSS (MiB)':>16}"
+          f"{'peak sum RSS (MiB)':>20}")  # fmt: skip
     labels = {
         "cold": "(a) cold build",
         "rebuild": "(b) rebuild, nothing changed",
@@ -323,8 +333,8 @@ def main() -> int:
     for key, label in labels.items():
         r = results.get(key)
         if r:
-            print(f"{label:<44}{r['wall_s']:>10.1f}{r['peak_pss_tree_mib']:>16.0f}"
-                  f"{r['peak_rss_sum_tree_mib']:>20.0f}")  # fmt: skip
+            pss, rss = r["peak_pss_tree_mib"], r["peak_rss_sum_tree_mib"]
+            print(f"{label:<44}{r['wall_s']:>10.1f}{r['cpu_s']:>9.1f}{pss:>16.0f}{rss:>20.0f}")
         elif key in results:
             print(f"{label:<44}{'n/a: --matrix not available':>46}")
     print()

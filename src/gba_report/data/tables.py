@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pandera.errors as pa_errors
 
 from gba_report import paths
 from gba_report.data import metadata, validated_cache
@@ -398,6 +397,10 @@ def _validate(
     frame: pd.DataFrame, name: str, path: Path, lines: list[int], codes: dict[str, set[str]]
 ) -> None:
     """Run the pandera schema; turn its failure cases into DataErrors."""
+    # Deferred like pandera itself (schemas.build_schema): tables read from the validated
+    # cache never import it.
+    import pandera.errors as pa_errors
+
     schema, index = build_schema(name, list(frame.columns), codes)
     try:
         schema.validate(frame, lazy=True)

@@ -13,6 +13,7 @@ is stored or read (``gba-report validate``, JupyterLab).
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from functools import cache
 from pathlib import Path
@@ -62,9 +63,14 @@ def key(name: str, data_dir: Path, refs: list[str]) -> str | None:
 
 
 def read(folder: Path, entry: str) -> pd.DataFrame | None:
-    """The stored table ``entry``, or None when it is not stored (or unreadable)."""
+    """The stored table ``entry``, or None when it is not stored (or unreadable).
+
+    A hit refreshes the file's mtime, so the build cache's pruning keeps tables in use.
+    """
+    path = folder / f"{entry}.pkl"
     try:
-        value = pickle.loads((folder / f"{entry}.pkl").read_bytes())  # noqa: S301 - our own cache
+        value = pickle.loads(path.read_bytes())  # noqa: S301 - our own cache
+        os.utime(path)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
     return value if isinstance(value, pd.DataFrame) else None

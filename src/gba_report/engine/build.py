@@ -11,6 +11,7 @@ Exit codes: :mod:`.exitcodes`.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -81,6 +82,26 @@ def _stop_on_signals() -> Iterator[None]:
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
+
+
+@contextmanager
+def _validated_tables(cache: Cache) -> Iterator[None]:
+    """Keep validated tables in the cache while the build runs (:mod:`..data.validated_cache`).
+
+    The build's own data checks (freshness) validate each table once and store it; the
+    kernels, which inherit the variable through their workers, then read it back instead of
+    parsing and validating it again. The variable is restored afterwards.
+    """
+    name = "GBA_REPORT_VALIDATED_TABLES"
+    before = os.environ.get(name)
+    os.environ[name] = str(cache.root / "validated-tables")
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 def _announce(plan: Plan, cache: Cache, progress: Progress) -> None:
@@ -174,8 +195,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
     progress = progress or Progress()
     timings = BuildTimings()
     timings.phase_started("build")
-    with _stop_on_signals():
-        cache = Cache(force=options.force)
+    with _stop_on_signals(), _validated_tables(cache := Cache(force=options.force)):
         plan = make_plan(load_config(), options, cache)
         timings.jobs = plan.n_jobs
         with publish.Staging(plan.builds, plan.run_id) as staging:

@@ -160,7 +160,7 @@ class Cache:
     def prune(self, max_unused_days: float = MAX_UNUSED_DAYS) -> None:
         """Delete entries no build has used for ``max_unused_days`` (hits refresh mtime)."""
         cutoff = time.time() - max_unused_days * 86400
-        for sub in ("exec", "html", "pdf"):
+        for sub in ("exec", "html", "pdf", "validated-tables"):
             for path in (self.root / sub).glob("*"):
                 # Housekeeping after a published build: an entry that a concurrent build just
                 # removed, or that we may not delete, stays for the next prune.

@@ -89,6 +89,9 @@ def run_notebook(
             progress_bar=False,
             log_output=False,
             report_mode=False,
+            # Every cell has finished and its outputs are in: stop the kernel at once rather
+            # than asking it to shut down and waiting (nbclient's "graceful" default).
+            shutdown_kernel="immediate",
         )
     except pm.PapermillExecutionError as exc:
         return _failure(out, FailureKind.CELL_ERROR, exc.ename, exc.evalue)

@@ -113,6 +113,8 @@ class Stage(StrEnum):
 
     EXECUTING = "executing"
     HTML = "html"
+    #: A persistent worker finished its job (its result.json is written) and waits for the next.
+    FINISHED = "finished"
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
 """The worker process: one report x language, executed (or taken from the cache) and exported.
 
-Started by :mod:`gba_report.engine.pool` as ``python -m gba_report.engine.worker JOB.json`` in
-a new process group, so the build can stop it and its kernel together. It reads a
-:class:`~gba_report.engine.messages.WorkerRequest`, announces each stage on stdout
-(:class:`~gba_report.engine.messages.StageMessage`) and writes its
+Started by :mod:`gba_report.engine.pool` as ``python -m gba_report.engine.worker --serve`` in
+a new process group, so the build can stop it and its kernels together; it then runs one job
+after another as the pool sends them (papermill and nbconvert are imported once per worker,
+not once per job). ``python -m gba_report.engine.worker JOB.json`` runs a single job. For each
+job it reads a :class:`~gba_report.engine.messages.WorkerRequest`, announces each stage on
+stdout (:class:`~gba_report.engine.messages.StageMessage`) and writes its
 :class:`~gba_report.engine.messages.WorkerResult` to ``result.json`` beside the request.
 """
 
@@ -27,7 +29,7 @@ from pathlib import Path  # noqa: E402
 import nbformat  # noqa: E402
 import psutil  # noqa: E402
 
-from gba_report import paths, timing  # noqa: E402
+from gba_report import timing  # noqa: E402
 from gba_report.engine import export, kernel  # noqa: E402
 from gba_report.engine.messages import (  # noqa: E402
     RESULT_FILE,
@@ -40,9 +42,6 @@ from gba_report.engine.messages import (  # noqa: E402
     WorkerResult,
 )
 from gba_report.fileio import atomic_write_text  # noqa: E402
-
-#: Where validated tables are kept between kernels, inside the build cache.
-VALIDATED_TABLES = "validated-tables"
 
 
 def _announce(stage: Stage) -> None:
@@ -86,23 +85,23 @@ def run(request: WorkerRequest) -> WorkerResult:
     return WorkerResult()
 
 
-def _time_this_process(timings: Path) -> None:
-    """Time this worker and its kernel into ``timings``; share validated tables via the cache.
+def _time_job(timings: Path, first: bool) -> None:
+    """Time this job and its kernel into ``timings``.
 
-    Both are environment variables, so the kernel papermill starts inherits them.
+    An environment variable, so the kernel papermill starts inherits it (as it inherits the
+    engine's ``GBA_REPORT_VALIDATED_TABLES``). Only the first job of a process pays for
+    starting Python and importing papermill and nbconvert.
     """
     os.environ[timing.ENV_VAR] = str(timings)
-    os.environ.setdefault("GBA_REPORT_VALIDATED_TABLES", str(paths.cache_dir() / VALIDATED_TABLES))
-    created = psutil.Process().create_time()
-    timing.write("worker_python_start", "", created, max(0.0, _MODULE_START - created))
-    timing.write("worker_imports", "", _MODULE_START, time.time() - _MODULE_START)
+    if first:
+        created = psutil.Process().create_time()
+        timing.write("worker_python_start", "", created, max(0.0, _MODULE_START - created))
+        timing.write("worker_imports", "", _MODULE_START, time.time() - _MODULE_START)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the request file given as the only argument; write ``result.json`` beside it."""
-    argv = sys.argv[1:] if argv is None else argv
-    job_file = Path(argv[0])
-    _time_this_process(job_file.with_name(TIMINGS_FILE))
+def run_file(job_file: Path, first: bool = True) -> WorkerResult:
+    """Run the request in ``job_file``; write its ``result.json`` beside it."""
+    _time_job(job_file.with_name(TIMINGS_FILE), first)
     request = WorkerRequest.from_json(job_file.read_text(encoding="utf-8"))
     try:
         result = run(request)
@@ -116,7 +115,36 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
     atomic_write_text(job_file.with_name(RESULT_FILE), result.to_json())
-    return 0 if result.ok else 1
+    return result
+
+
+def serve() -> int:
+    """Run requests one after another, as the pool sends them on stdin, until stdin closes.
+
+    Each line is ``JOB.json<TAB>LOG``: the request, and the file this job's stderr (and its
+    kernel's) goes to. After each job, a ``finished`` stage line on stdout.
+    """
+    first = True
+    for line in sys.stdin:
+        job, _, log = line.rstrip("\n").partition("\t")
+        if not job:
+            continue
+        if log:
+            with open(log, "ab") as fh:  # this job's stderr, and its kernel's, go to its log
+                sys.stderr.flush()
+                os.dup2(fh.fileno(), 2)
+        run_file(Path(job), first)
+        first = False
+        _announce(Stage.FINISHED)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``--serve``: run requests from stdin (:func:`serve`); else run the one request file given."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--serve"]:
+        return serve()
+    return 0 if run_file(Path(argv[0])).ok else 1
 
 
 if __name__ == "__main__":
