@@ -62,18 +62,28 @@ def key(name: str, data_dir: Path, refs: list[str]) -> str | None:
     return f"{name}-{digest.hexdigest()[:24]}"
 
 
+#: Tables already read by this process, by entry: a report's source lines look the source
+#: catalogue up a hundred times or more.
+_READ: dict[str, pd.DataFrame] = {}
+
+
 def read(folder: Path, entry: str) -> pd.DataFrame | None:
-    """The stored table ``entry``, or None when it is not stored (or unreadable).
+    """The stored table ``entry`` (a copy of its own), or None when it is not stored.
 
     A hit refreshes the file's mtime, so the build cache's pruning keeps tables in use.
     """
+    if entry in _READ:
+        return _READ[entry].copy()
     path = folder / f"{entry}.pkl"
     try:
         value = pickle.loads(path.read_bytes())  # noqa: S301 - our own cache
         os.utime(path)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
-    return value if isinstance(value, pd.DataFrame) else None
+    if not isinstance(value, pd.DataFrame):
+        return None
+    _READ[entry] = value
+    return value.copy()
 
 
 def write(folder: Path, entry: str, frame: pd.DataFrame) -> None:

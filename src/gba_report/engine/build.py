@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from gba_report.data.errors import DataError
+from gba_report.data.tables import validate_all
 from gba_report.engine import exitcodes, failures, history, index, manifest, pdf, publish
 from gba_report.engine.cache import Cache
 from gba_report.engine.config import load_config
@@ -88,13 +89,15 @@ def _stop_on_signals() -> Iterator[None]:
 def _validated_tables(cache: Cache) -> Iterator[None]:
     """Keep validated tables in the cache while the build runs (:mod:`..data.validated_cache`).
 
-    The build's own data checks (freshness) validate each table once and store it; the
-    kernels, which inherit the variable through their workers, then read it back instead of
-    parsing and validating it again. The variable is restored afterwards.
+    The build validates each table once and stores it (a thread, while the first kernels
+    start; the freshness check too); the kernels, which inherit the variable through their
+    workers, then read it back instead of parsing and validating it again. The variable is
+    restored afterwards.
     """
     name = "GBA_REPORT_VALIDATED_TABLES"
     before = os.environ.get(name)
     os.environ[name] = str(cache.root / "validated-tables")
+    threading.Thread(target=validate_all, name="gba-report-validate", daemon=True).start()
     try:
         yield
     finally:
