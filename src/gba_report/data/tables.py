@@ -277,11 +277,23 @@ def read_table(
     path = data_dir / f"{name}.csv"
     store = validated_cache.store() if codes is None else None
     key = validated_cache.key(name, data_dir, _refs(name)) if store is not None else None
-    if store is not None and key is not None:
+    if store is None or key is None:
+        return _read_and_validate(name, data_dir, path, codes)
+    # One thread validates a table; another loading it meanwhile (the build's freshness check
+    # and its validating thread) waits and reads the result instead of validating it again.
+    with validated_cache.lock(key):
         with timed("data_cached", name):
             frame = validated_cache.read(store, key)
-        if frame is not None:
-            return frame
+        if frame is None:
+            frame = _read_and_validate(name, data_dir, path, codes)
+            validated_cache.write(store, key, frame)
+    return frame
+
+
+def _read_and_validate(
+    name: str, data_dir: Path, path: Path, codes: dict[str, set[str]] | None
+) -> pd.DataFrame:
+    """Parse, type and validate table ``name`` (see :func:`read_table`)."""
     with timed("data_parse", name):
         frame, lines = _parse_table(name, path)
     if codes is None:
@@ -290,8 +302,6 @@ def read_table(
         codes = {**codes, "regions": set(frame["region_code"])}
     with timed("data_validate", name):
         _validate(frame, name, path, lines, codes)
-    if store is not None and key is not None:
-        validated_cache.write(store, key, frame)
     return frame
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -60,6 +61,16 @@ def key(name: str, data_dir: Path, refs: list[str]) -> str | None:
         digest.update(f"\0{table}\0".encode())
         digest.update(hashlib.sha256(content).digest())
     return f"{name}-{digest.hexdigest()[:24]}"
+
+
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_LOCK = threading.Lock()
+
+
+def lock(entry: str) -> threading.Lock:
+    """The lock of ``entry`` in this process: held while it is read, or validated and stored."""
+    with _LOCKS_LOCK:
+        return _LOCKS.setdefault(entry, threading.Lock())
 
 
 #: Tables already read by this process, by entry: a report's source lines look the source
