@@ -62,3 +62,13 @@ def cache_dir() -> Path:
 def package_dir() -> Path:
     """The installed package's own folder (its code is part of the build cache key)."""
     return Path(__file__).resolve().parent
+
+
+def validated_tables_dir() -> Path | None:
+    """Folder of validated tables reused across kernels (``GBA_REPORT_VALIDATED_TABLES``).
+
+    Set by the build engine for its kernels only (a folder in its cache); unset, every load
+    parses and validates its CSV, as ``gba-report validate`` and JupyterLab do.
+    """
+    value = os.environ.get("GBA_REPORT_VALIDATED_TABLES")
+    return Path(value).expanduser().resolve() if value else None

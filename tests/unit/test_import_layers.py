@@ -20,13 +20,14 @@ SRC = ROOT / "src"
 PACKAGE = "gba_report"
 
 #: Imported by every layer above them: where files are, and how they are written atomically.
-FOUNDATION = {"paths", "fileio"}
+FOUNDATION = {"paths", "fileio", "timing"}
 #: The shared contracts at the bottom, importing nothing from the package.
-BASE = {"paths", "fileio", "keyfigures"}
+BASE = {"paths", "fileio", "timing", "keyfigures"}
 #: layer -> the other layers it may import from (besides FOUNDATION and itself).
 LAYERS: dict[str, set[str]] = {
     "paths": set(),
     "fileio": set(),
+    "timing": set(),
     "keyfigures": set(),
     "lockfile": set(),
     "data": set(),

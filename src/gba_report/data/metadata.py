@@ -13,6 +13,7 @@ import yaml
 from gba_report import paths
 from gba_report.data.errors import DataError, raise_if_any
 from gba_report.data.schemas import COLUMN_TYPES, DATASET_ORDER, TABLES
+from gba_report.fileio import SAFE_YAML
 
 #: Keys every sidecar must have.
 REQUIRED_KEYS = (
@@ -71,7 +72,7 @@ def read_sidecar(name: str, data_dir: Path | None = None) -> dict[str, Any]:
     if not path.is_file():
         raise DataError(path, rule="sidecar-exists", detail="metadata sidecar is missing")
     try:
-        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+        meta = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_YAML)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DataError(

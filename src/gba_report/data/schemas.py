@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandera.pandas as pa
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 #: Column types as written in the sidecars (``columns: {name: {type: ...}}``).
 COLUMN_TYPES = ("string", "integer", "number", "boolean", "date")
@@ -483,6 +485,8 @@ def describe_check(col: Col, kind: str) -> tuple[str, str]:
 
 def _column_checks(col: Col, codes: Mapping[str, set[str]]) -> list[tuple[str, pa.Check]]:
     """Build the pandera checks of one column, each tagged with its kind."""
+    import pandera.pandas as pa  # deferred: see build_schema
+
     checks: list[tuple[str, pa.Check]] = []
     if col.type in ("integer", "number") and (col.min is not None or col.max is not None):
         lo = -float("inf") if col.min is None else col.min
@@ -519,6 +523,10 @@ def build_schema(
         The schema, and a map from (column, check number) to (column spec, check kind) that
         turns pandera's failure cases back into rules (unique keys use column ``None``).
     """
+    # Deferred to the first validation: importing pandera costs ~0.9 s, and a build's kernels
+    # load validated tables from its cache (gba_report.data.validated_cache) without it.
+    import pandera.pandas as pa
+
     table = TABLES[name]
     codes = codes or {}
     present = set(columns) if columns is not None else set(table.column_names)

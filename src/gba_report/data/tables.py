@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pandera.errors as pa_errors
 
 from gba_report import paths
-from gba_report.data import metadata
+from gba_report.data import metadata, validated_cache
 from gba_report.data.errors import DataError, raise_if_any
 from gba_report.data.schemas import (
     DATASET_ORDER,
@@ -33,6 +32,7 @@ from gba_report.data.schemas import (
     build_schema,
     describe_check,
 )
+from gba_report.timing import timed
 
 __all__ = [
     "data_files",
@@ -57,6 +57,7 @@ __all__ = [
     "load_fx_year_end",
     "load_rd_intensity_worldbank",
     "read_table",
+    "validate_all",
 ]
 
 _TRUE = {"true", "1", "yes"}
@@ -274,6 +275,38 @@ def read_table(
         raise KeyError(f"unknown dataset {name!r}; known: {', '.join(dataset_names())}")
     data_dir = data_dir or paths.data_dir()
     path = data_dir / f"{name}.csv"
+    store = validated_cache.store() if codes is None else None
+    key = validated_cache.key(name, data_dir, _refs(name)) if store is not None else None
+    if store is None or key is None:
+        return _read_and_validate(name, data_dir, path, codes)
+    # One thread validates a table; another loading it meanwhile (the build's freshness check
+    # and its validating thread) waits and reads the result instead of validating it again.
+    with validated_cache.lock(key):
+        with timed("data_cached", name):
+            frame = validated_cache.read(store, key)
+        if frame is None:
+            frame = _read_and_validate(name, data_dir, path, codes)
+            validated_cache.write(store, key, frame)
+    return frame
+
+
+def _read_and_validate(
+    name: str, data_dir: Path, path: Path, codes: dict[str, set[str]] | None
+) -> pd.DataFrame:
+    """Parse, type and validate table ``name`` (see :func:`read_table`)."""
+    with timed("data_parse", name):
+        frame, lines = _parse_table(name, path)
+    if codes is None:
+        codes = _codes_for(name, data_dir, path)
+    if name == "regions":
+        codes = {**codes, "regions": set(frame["region_code"])}
+    with timed("data_validate", name):
+        _validate(frame, name, path, lines, codes)
+    return frame
+
+
+def _parse_table(name: str, path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """Read and type table ``name`` from ``path``; return the frame and each row's file line."""
     table = TABLES[name]
     header, records = _read_records(path)
     errors = _check_header(path, name, header)
@@ -329,14 +362,12 @@ def read_table(
             path, rule="type", detail=f"values cannot be read into typed columns ({exc})"
         ) from None
     ordered = [c for c in table.column_names if c in frame.columns]
-    frame = frame[ordered + [c for c in frame.columns if c not in ordered]]
+    return frame[ordered + [c for c in frame.columns if c not in ordered]], lines
 
-    if codes is None:
-        codes = _codes_for(name, data_dir, path)
-    if name == "regions":
-        codes = {**codes, "regions": set(frame["region_code"])}
-    _validate(frame, name, path, lines, codes)
-    return frame
+
+def _refs(name: str) -> list[str]:
+    """The code lists table ``name`` refers to (foreign keys), sorted."""
+    return sorted({c.ref for c in TABLES[name].columns if c.ref and c.ref != name})
 
 
 def _truncate(errors: list[DataError]) -> list[DataError]:
@@ -356,9 +387,8 @@ def _truncate(errors: list[DataError]) -> list[DataError]:
 
 def _codes_for(name: str, data_dir: Path, path: Path) -> dict[str, set[str]]:
     """Read the code lists that table ``name`` refers to."""
-    refs = {c.ref for c in TABLES[name].columns if c.ref and c.ref != name}
     codes: dict[str, set[str]] = {}
-    for ref in sorted(refs):
+    for ref in _refs(name):
         key_col = TABLES[ref].keys[0][0]
         try:
             codes[ref] = set(read_table(ref, data_dir, codes={})[key_col])
@@ -378,6 +408,10 @@ def _validate(
     frame: pd.DataFrame, name: str, path: Path, lines: list[int], codes: dict[str, set[str]]
 ) -> None:
     """Run the pandera schema; turn its failure cases into DataErrors."""
+    # Deferred like pandera itself (schemas.build_schema): tables read from the validated
+    # cache never import it.
+    import pandera.errors as pa_errors
+
     schema, index = build_schema(name, list(frame.columns), codes)
     try:
         schema.validate(frame, lazy=True)
@@ -464,6 +498,27 @@ def load(name: str) -> pd.DataFrame:
         DataError: When the file breaks a rule.
     """
     return read_table(name, paths.data_dir())
+
+
+def validate_all() -> list[str]:
+    """Load every dataset once, so the validated cache holds each (see :mod:`.validated_cache`).
+
+    Run by the build engine while its first kernels start. A table that fails is left out:
+    the kernel that loads it reports the problem (file, row, column, rule) as usual.
+
+    Returns:
+        The datasets now stored.
+    """
+    done = []
+    for name in dataset_names():
+        if validated_cache.store() is None:  # the build is over: nothing would be kept
+            break
+        try:
+            load(name)
+        except DataError:
+            continue
+        done.append(name)
+    return done
 
 
 def load_sources() -> pd.DataFrame:

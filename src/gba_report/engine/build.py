@@ -10,6 +10,8 @@ Exit codes: :mod:`.exitcodes`.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from gba_report.data.errors import DataError
+from gba_report.data.tables import validate_all
 from gba_report.engine import exitcodes, failures, history, index, manifest, parts, pdf, publish
 from gba_report.engine.cache import Cache
 from gba_report.engine.config import load_config
@@ -29,6 +32,7 @@ from gba_report.engine.messages import FailureKind
 from gba_report.engine.options import BuildOptions
 from gba_report.engine.plan import Plan, make_plan
 from gba_report.engine.progress import Progress
+from gba_report.engine.timings import BuildTimings
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,28 @@ def _stop_on_signals() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+@contextmanager
+def _validated_tables(cache: Cache) -> Iterator[None]:
+    """Keep validated tables in the cache while the build runs (:mod:`..data.validated_cache`).
+
+    The build validates each table once and stores it (a thread, while the first kernels
+    start; the freshness check too); the kernels, which inherit the variable through their
+    workers, then read it back instead of parsing and validating it again. The variable is
+    restored afterwards.
+    """
+    name = "GBA_REPORT_VALIDATED_TABLES"
+    before = os.environ.get(name)
+    os.environ[name] = str(cache.root / "validated-tables")
+    threading.Thread(target=validate_all, name="gba-report-validate", daemon=True).start()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
 def _announce(plan: Plan, cache: Cache, progress: Progress) -> None:
     """Log what will run and why, and the releases due that the data lacks."""
     for line in plan.skipped:
@@ -119,15 +145,15 @@ def _stop_if_failed(plan: Plan, executed: list[ExecutedJob]) -> None:
         )
 
 
-def _print(
-    plan: Plan, executed: list[ExecutedJob], cache: Cache, staging: Path, progress: Progress
-) -> str | None:
-    """Print the PDFs when they are wanted; return the browser's version if one started."""
+def _printer(
+    plan: Plan, cache: Cache, staging: Path, progress: Progress, timings: BuildTimings
+) -> pdf.PdfQueue | contextlib.nullcontext[None]:
+    """The PDF queue when PDFs are wanted (fed as each HTML is ready), else nothing."""
     if "pdf" not in plan.formats:
-        return None
+        return contextlib.nullcontext()
     assert plan.chromium is not None  # make_plan found it
     concurrency = min(plan.config.settings.pdf_concurrency, plan.n_jobs)
-    return pdf.print_pdfs(executed, plan.chromium, concurrency, cache, staging, progress)
+    return pdf.PdfQueue(plan.chromium, concurrency, cache, staging, progress, timings)
 
 
 def _record(
@@ -185,20 +211,35 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         BuildInterrupted: On SIGTERM / SIGINT (exit code 143 / 130).
     """
     progress = progress or Progress()
-    with _stop_on_signals():
-        with file_system_faults():
-            cache = Cache(force=options.force, log=progress.warning)
+    timings = BuildTimings()
+    timings.phase_started("build")
+    with _stop_on_signals(), file_system_faults():
+        cache = Cache(force=options.force, log=progress.warning)
+        with _validated_tables(cache):
             plan = make_plan(load_config(), options, cache)
+            timings.jobs = plan.n_jobs
             if plan.shard is not None:
                 return _run_shard(plan, cache, progress)
             with publish.Staging(plan.builds, plan.run_id, progress.info) as staging:
                 _announce(plan, cache, progress)
                 steps = 2 if "pdf" in plan.formats else 1  # HTML, then the PDF printed from it
-                with progress.bars([job.stem for job in plan.jobs], steps):
-                    executed = execute(plan, cache, staging.path, progress)
+                with (
+                    progress.bars([job.stem for job in plan.jobs], steps),
+                    _printer(plan, cache, staging.path, progress, timings) as printer,
+                ):
+                    timings.phase_started("execute")
+                    on_html = printer.submit if printer is not None else None
+                    executed = execute(plan, cache, staging.path, progress, on_html)
+                    timings.phase_done("execute")
                     _stop_if_failed(plan, executed)
-                    browser = _print(plan, executed, cache, staging.path, progress)
+                    timings.phase_started("print_after_execute")
+                    browser = printer.finish() if printer is not None else None
+                    timings.phase_done("print_after_execute")
+                for item in executed:
+                    timings.add(item.job.stem, item.timings)
                 built = _record(plan, executed, staging, browser)
+                timings.phase_done("build")
+                timings.write(staging.path)
                 final = _publish(plan, staging, progress)
         _cache_bookkeeping(plan, cache, progress)
     return BuildResult(run_id=plan.run_id, build_dir=final, manifest=built)
@@ -219,10 +260,14 @@ def _run_shard(plan: Plan, cache: Cache, progress: Progress) -> BuildResult:
             f"shard {plan.shard}: {len(plan.jobs)} of {len(plan.all_jobs)} jobs into {part_dir}"
         )
         steps = 2 if "pdf" in plan.formats else 1
-        with progress.bars([job.stem for job in plan.jobs], steps):
-            executed = execute(plan, cache, staging.path, progress)
+        with (
+            progress.bars([job.stem for job in plan.jobs], steps),
+            _printer(plan, cache, staging.path, progress, BuildTimings()) as printer,
+        ):
+            on_html = printer.submit if printer is not None else None
+            executed = execute(plan, cache, staging.path, progress, on_html)
             _stop_if_failed(plan, executed)
-            browser = _print(plan, executed, cache, staging.path, progress)
+            browser = printer.finish() if printer is not None else None
         records = [manifest.record_job(item, plan.formats, staging.path) for item in executed]
         staging.drop_work_files()
         built = manifest.finished(manifest.build_manifest(plan, records, browser))

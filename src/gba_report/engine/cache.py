@@ -43,6 +43,9 @@ CACHE_VERSION = "engine-v2"
 MAX_UNUSED_DAYS = 30.0
 #: The kinds of entry, by sub-folder, as the log names them.
 KINDS = {"exec": "executed notebook", "html": "HTML", "pdf": "PDF"}
+#: Tables validated once per data version (:mod:`gba_report.data.validated_cache`): pruned and
+#: cleared with the entries; they check themselves (keyed by the sha256 of what they were made of).
+VALIDATED = "validated-tables"
 #: Suffix of the file that records an entry's sha256.
 CHECKSUM_SUFFIX = ".sha256"
 
@@ -325,9 +328,9 @@ class Cache:
         """Record the inputs ``stem`` was built from (for :meth:`miss_reason`)."""
         atomic_write_text(self._last(stem), json.dumps(components))
 
-    def _entries(self) -> list[Path]:
+    def _entries(self, kinds: tuple[str, ...] = tuple(KINDS)) -> list[Path]:
         out = []
-        for sub in KINDS:
+        for sub in kinds:
             for path in (self.root / sub).glob("*"):
                 if not path.name.startswith(".") and path.suffix != CHECKSUM_SUFFIX:
                     out.append(path)
@@ -361,7 +364,7 @@ class Cache:
     def clear(self) -> int:
         """Delete every entry and the record of the last build; return the entries deleted."""
         removed = 0
-        for entry in self._entries():
+        for entry in self._entries((*KINDS, VALIDATED)):
             remove_entry(entry)
             removed += 1
         for sub in (*KINDS, "last"):
@@ -399,7 +402,7 @@ class Cache:
         self._sweep_temporary_files()
         cutoff = time.time() - max_unused_days * 86400
         aged: list[tuple[float, int, Path]] = []
-        for entry in self._entries():
+        for entry in self._entries((*KINDS, VALIDATED)):
             with contextlib.suppress(OSError):
                 aged.append((entry.stat().st_mtime, self._size(entry), entry))
         aged.sort(key=lambda item: item[0])

@@ -19,6 +19,7 @@ import yaml
 from gba_report import paths
 from gba_report.engine import exitcodes
 from gba_report.engine.errors import BuildError
+from gba_report.fileio import SAFE_YAML
 from gba_report.present import i18n
 
 #: Output formats the engine can produce (``settings.formats`` chooses among them).
@@ -165,7 +166,7 @@ def load_config(path: Path | None = None) -> ReportConfig:
     """
     path = Path(path or paths.manifest_file())
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_YAML) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise BuildError(f"cannot read the report manifest {path}: {exc}", exitcodes.USAGE) from exc
     if not isinstance(raw, dict):

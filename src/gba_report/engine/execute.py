@@ -11,12 +11,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from gba_report import paths
+from gba_report import paths, timing
 from gba_report.engine import exitcodes
 from gba_report.engine.cache import Cache
 from gba_report.engine.errors import BuildError
-from gba_report.engine.messages import Failure, WorkerRequest
+from gba_report.engine.messages import TIMINGS_FILE, Failure, WorkerRequest
 from gba_report.engine.plan import Job, Plan
 from gba_report.engine.pool import WorkerOutcome, WorkerPool, WorkerTask
 from gba_report.engine.progress import Progress
@@ -34,6 +35,7 @@ class ExecutedJob:
         duration_s: Time the stage took for it.
         failure: Why it failed, or None.
         worker_log: The worker's stderr (None when no worker ran).
+        timings: The worker's and its kernel's timed steps (:mod:`gba_report.timing`).
     """
 
     job: Job
@@ -41,6 +43,7 @@ class ExecutedJob:
     duration_s: float
     failure: Failure | None = None
     worker_log: Path | None = None
+    timings: tuple[dict[str, Any], ...] = ()
 
 
 def work_dir(staging: Path, job: Job) -> Path:
@@ -88,7 +91,13 @@ def _copy_cached(plan: Plan, cache: Cache, staging: Path, job: Job) -> bool:
     return True
 
 
-def execute(plan: Plan, cache: Cache, staging: Path, progress: Progress) -> list[ExecutedJob]:
+def execute(
+    plan: Plan,
+    cache: Cache,
+    staging: Path,
+    progress: Progress,
+    on_html: Callable[[ExecutedJob], None] | None = None,
+) -> list[ExecutedJob]:
     """Give every job of ``plan`` its HTML, ``plan.n_jobs`` workers at a time.
 
     Args:
@@ -96,6 +105,7 @@ def execute(plan: Plan, cache: Cache, staging: Path, progress: Progress) -> list
         cache: Where executions and HTML are read and stored.
         staging: The build's temporary folder.
         progress: Where progress goes.
+        on_html: Called with each job whose HTML is ready, as soon as it is (the PDF queue).
 
     Returns:
         One entry per job, in plan order (failed ones with their failure).
@@ -108,6 +118,8 @@ def execute(plan: Plan, cache: Cache, staging: Path, progress: Progress) -> list
             target = _html_target(plan, staging, job)
             done[job.stem] = ExecutedJob(job, target, time.monotonic() - t0)
             progress.stage(job.stem, "cached", advance=1)
+            if on_html is not None:
+                on_html(done[job.stem])
         else:
             request = _request(plan, cache, staging, job)
             tasks.append(WorkerTask(job.stem, request, work_dir(staging, job)))
@@ -126,12 +138,18 @@ def execute(plan: Plan, cache: Cache, staging: Path, progress: Progress) -> list
             duration_s=outcome.duration_s,
             failure=outcome.result.failure,
             worker_log=outcome.log,
+            timings=(
+                *timing.read(task.workdir / TIMINGS_FILE),
+                {"stage": "worker_wall", "name": "", "start": 0.0, "s": outcome.duration_s},
+            ),
         )
         done[task.stem] = executed
         if executed.failure is not None:
             progress.stage(task.stem, "FAILED")
         else:
             progress.stage(task.stem, f"done in {executed.duration_s:.1f} s", advance=1)
+            if on_html is not None:
+                on_html(executed)
 
     if plan.executor == "dask":
         _run_on_dask(plan, tasks, on_stage, on_done, progress)

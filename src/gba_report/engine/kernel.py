@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,10 @@ import nbformat
 import papermill as pm
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from gba_report import timing
 from gba_report.engine.messages import Failure, FailureKind
+
+_SECTION_CALL = re.compile(r"\breport\.(\w+)\(")
 
 
 def failed_cell(nb: dict[str, Any]) -> tuple[int | None, str]:
@@ -84,6 +89,9 @@ def run_notebook(
             progress_bar=False,
             log_output=False,
             report_mode=False,
+            # Every cell has finished and its outputs are in: stop the kernel at once rather
+            # than asking it to shut down and waiting (nbclient's "graceful" default).
+            shutdown_kernel="immediate",
         )
     except pm.PapermillExecutionError as exc:
         return _failure(out, FailureKind.CELL_ERROR, exc.ename, exc.evalue)
@@ -110,3 +118,54 @@ def _failure(out: Path, kind: FailureKind, ename: str, evalue: str) -> Failure:
         cell_source=source,
         notebook=out if out.exists() else None,
     )
+
+
+def cell_role(cell: dict[str, Any]) -> tuple[str, str]:
+    """What a report notebook's code cell does, for the stage table: ``(stage, name)``.
+
+    Stages: ``parameters``, ``imports``, ``report_setup`` (the report object: its data),
+    ``key_figures``, ``section`` (named by the report methods it calls, e.g. ``headline``).
+    """
+    tags = cell.get("metadata", {}).get("tags", [])
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else source
+    if "parameters" in tags or "injected-parameters" in tags:
+        return "parameters", ""
+    if "keyfigures.record" in source:
+        return "key_figures", ""
+    if re.search(r"^\s*(from|import)\s", source, re.M):
+        return "imports", ""
+    if re.search(r"^\s*report\s*=", source, re.M):
+        return "report_setup", ""
+    return "section", "+".join(_SECTION_CALL.findall(source)) or "cell"
+
+
+def _when(value: str | None) -> float | None:
+    if not value:
+        return None
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+def write_cell_timings(nb: dict[str, Any], started: float, finished: float) -> None:
+    """Write each code cell's run time (papermill's metadata) as timed steps.
+
+    Also ``kernel_start`` (from ``started``, when papermill was called, to the first cell)
+    and ``kernel_finish`` (from the last cell to ``finished``: shutdown, notebook written).
+    No-op unless timings are wanted (:mod:`gba_report.timing`).
+    """
+    if timing.timings_file() is None:
+        return
+    first: float | None = None
+    last: float | None = None
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {}).get("papermill", {}) or {}
+        start, end = _when(meta.get("start_time")), _when(meta.get("end_time"))
+        if cell.get("cell_type") != "code" or start is None or end is None:
+            continue
+        first = start if first is None else min(first, start)
+        last = end if last is None else max(last, end)
+        stage, name = cell_role(cell)
+        timing.write(f"cell:{stage}", name, start, end - start)
+    if first is not None and last is not None:
+        timing.write("kernel_start", "", started, max(0.0, first - started))
+        timing.write("kernel_finish", "", last, max(0.0, finished - last))

@@ -20,6 +20,8 @@ from gba_report.engine.title import ReportMeta
 #: The request file a worker is started with, and the result file it writes beside it.
 REQUEST_FILE = "job.json"
 RESULT_FILE = "result.json"
+#: The worker's (and its kernel's) timed steps, beside the request (:mod:`gba_report.timing`).
+TIMINGS_FILE = "timings.jsonl"
 #: Prefix of a stage line on the worker's stdout (anything else there is ignored).
 STAGE_PREFIX = "@gba "
 
@@ -111,6 +113,8 @@ class Stage(StrEnum):
 
     EXECUTING = "executing"
     HTML = "html"
+    #: A persistent worker finished its job (its result.json is written) and waits for the next.
+    FINISHED = "finished"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The PDF stage: A4 PDFs printed by one headless Chromium (driven by Playwright) from the HTML.
 
 The browser is found by :mod:`gba_report.engine.chromium` when the build is planned. PDFs are
-cached by the hash of their HTML and the print settings.
+cached by the hash of their HTML and the print settings. :class:`PdfQueue` takes each job as
+soon as its HTML is ready, so printing overlaps the kernels still running.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import contextlib
 import hashlib
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from gba_report.engine.cache import Cache
 from gba_report.engine.errors import BuildError, describe_file_system_fault, is_file_system_fault
 from gba_report.engine.execute import ExecutedJob
 from gba_report.engine.progress import Progress
+from gba_report.engine.timings import BuildTimings
 from gba_report.fileio import atomic_write_bytes
 
 #: Chromium flags: headless printing needs no sandbox as root, no GPU and no network chatter.
@@ -100,11 +103,19 @@ class PrintService(threading.Thread):
         self.concurrency = max(1, concurrency)
         self.timeout_ms = timeout_s * 1000
         self.version: str | None = None
+        #: PDF file -> (start, seconds) of each file printed.
+        self.printed: dict[Path, tuple[float, float]] = {}
         self._queue: queue.Queue = queue.Queue()
 
     def submit(self, token: Any, html_file: Path, pdf_file: Path) -> None:
         """Queue ``html_file`` to be printed to ``pdf_file``."""
         self._queue.put((token, html_file, pdf_file))
+
+    def drop_queued(self) -> None:
+        """Forget the files queued but not yet handed to the browser."""
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._queue.get_nowait()
 
     def stop(self, timeout_s: float = 30.0) -> None:
         """Ask the thread to finish queued files and close the browser; wait up to ``timeout_s``."""
@@ -140,11 +151,13 @@ class PrintService(threading.Thread):
 
             async def one(token: Any, html_file: Path, pdf_file: Path) -> None:
                 async with limit:
+                    start, t0 = time.time(), time.perf_counter()
                     try:
                         await self._print(browser, html_file, pdf_file)
                     except Exception as exc:  # noqa: BLE001 - not a fallback: reported per file
                         self.on_done(token, exc)
                     else:
+                        self.printed[Path(pdf_file)] = (start, time.perf_counter() - t0)
                         self.on_done(token, None)
 
             try:
@@ -178,6 +191,116 @@ def _first_line(error: BaseException) -> str:
     return lines[0][:300] if lines else ""
 
 
+class PdfQueue:
+    """The PDF stage, fed while kernels still run: each job's PDF printed once its HTML is ready.
+
+    The browser starts with the first PDF not in the cache and prints in its own thread
+    while the workers execute the other reports, so the cores are not left idle waiting for
+    the slowest kernel. Peak memory is then two kernels plus one printing renderer (each file
+    has a fresh browser context, closed after printing). Use as a context manager: leaving it
+    stops the browser.
+
+    Args:
+        chromium: The browser.
+        concurrency: PDFs printed at once.
+        cache: Where PDFs are looked up and stored.
+        staging: The build's temporary folder.
+        progress: Where progress goes.
+        timings: Where each file's print time is added (``pdf_print`` steps), if anywhere.
+    """
+
+    def __init__(
+        self,
+        chromium: str,
+        concurrency: int,
+        cache: Cache,
+        staging: Path,
+        progress: Progress,
+        timings: BuildTimings | None = None,
+    ):
+        self.chromium = chromium
+        self.concurrency = concurrency
+        self.cache = cache
+        self.staging = staging
+        self.progress = progress
+        self.timings = timings
+        self._events: queue.Queue = queue.Queue()
+        self._service: PrintService | None = None
+        self._pending = 0
+        self._error: BuildError | None = None
+
+    def __enter__(self) -> PdfQueue:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if self._service is None:
+            return
+        if exc_type is not None:  # a failed report or SIGTERM: print nothing more
+            self._service.drop_queued()
+        self._service.stop()
+
+    def submit(self, item: ExecutedJob) -> None:
+        """Give job ``item`` its ``<stem>.pdf`` in the staging folder: from the cache, or queued."""
+        key = pdf_key(item.html_file.read_bytes())
+        target = self.staging / f"{item.job.stem}.pdf"
+        cached = self.cache.read(self.cache.pdf(key))  # checked against its sha256
+        if cached is not None:
+            atomic_write_bytes(target, cached)
+            self.progress.stage(item.job.stem, "pdf (cached)", advance=1)
+            return
+        if self._service is None:
+            self._service = PrintService(
+                self.chromium,
+                lambda token, error: self._events.put((token, error)),
+                self.concurrency,
+            )
+            self._service.start()
+        self._pending += 1
+        self.progress.stage(item.job.stem, "pdf")
+        self._service.submit((item, key, target), item.html_file, target)
+        self._collect(block=False)
+
+    def finish(self) -> str | None:
+        """Wait for every queued PDF; return the browser's version if one started.
+
+        Raises:
+            BuildError: A PDF could not be printed (the first such error; exit code 1).
+        """
+        self._collect(block=True)
+        if self._error is not None:
+            raise self._error
+        return None if self._service is None else self._service.version
+
+    def _collect(self, block: bool) -> None:
+        while self._pending:
+            if block:
+                event = _next_event(self._events)
+            else:
+                try:
+                    event = self._events.get_nowait()
+                except queue.Empty:
+                    return
+            self._pending -= 1
+            (item, key, target), failed = event
+            self._done(item, key, target, failed)
+
+    def _done(
+        self, item: ExecutedJob, key: str, target: Path, failed: BaseException | None
+    ) -> None:
+        if failed is not None:
+            self._error = self._error or _print_error(item, self.chromium, failed)
+            self.progress.stage(item.job.stem, "PDF FAILED")
+            return
+        pdfmeta.apply(target, item.job.meta)  # title, author, /Lang, producer (cached with it)
+        self.cache.store(self.cache.pdf(key), target.read_bytes())
+        self.progress.stage(item.job.stem, "pdf done", advance=1)
+        assert self._service is not None
+        printed = self._service.printed.get(Path(target))
+        if self.timings is not None and printed is not None:
+            step = {"stage": "pdf_print", "name": "", "start": printed[0], "s": printed[1]}
+            self.timings.add(item.job.stem, [step])
+
+
 def print_pdfs(
     executed: Sequence[ExecutedJob],
     chromium: str,
@@ -186,19 +309,7 @@ def print_pdfs(
     staging: Path,
     progress: Progress,
 ) -> str | None:
-    """Give every job its ``<stem>.pdf`` in ``staging``: from the cache, or printed.
-
-    Printing starts only now, after every kernel has finished: Chromium printing a
-    chart-heavy report takes as much memory as two kernels, so keeping the phases apart keeps
-    the build's peak memory well under 1.5 GiB.
-
-    Args:
-        executed: Jobs after the execute stage (none failed).
-        chromium: The browser.
-        concurrency: PDFs printed at once.
-        cache: Where PDFs are looked up and stored.
-        staging: The build's temporary folder.
-        progress: Where progress goes.
+    """Give every job its ``<stem>.pdf`` in ``staging``, all at once (see :class:`PdfQueue`).
 
     Returns:
         The browser's version when it was started, else None.
@@ -206,43 +317,10 @@ def print_pdfs(
     Raises:
         BuildError: A PDF could not be printed (the first such error; exit code 1).
     """
-    to_print: list[tuple[ExecutedJob, str, Path]] = []
-    for item in executed:
-        key = pdf_key(item.html_file.read_bytes())
-        target = staging / f"{item.job.stem}.pdf"
-        cached = cache.read(cache.pdf(key))
-        if cached is not None:
-            atomic_write_bytes(target, cached)
-            progress.stage(item.job.stem, "pdf (cached)", advance=1)
-        else:
-            to_print.append((item, key, target))
-            progress.stage(item.job.stem, "waiting to print")
-    if not to_print:
-        return None
-
-    events: queue.Queue = queue.Queue()
-    service = PrintService(chromium, lambda token, error: events.put((token, error)), concurrency)
-    service.start()
-    error: BuildError | None = None
-    try:
-        for token in to_print:
-            item, _, target = token
-            progress.stage(item.job.stem, "pdf")
-            service.submit(token, item.html_file, target)
-        for _ in to_print:
-            (item, key, target), failed = _next_event(events)
-            if failed is not None:
-                error = error or _print_error(item, chromium, failed)
-                progress.stage(item.job.stem, "PDF FAILED")
-                continue
-            pdfmeta.apply(target, item.job.meta)  # title, author, /Lang, producer (cached with it)
-            cache.store(cache.pdf(key), target.read_bytes())
-            progress.stage(item.job.stem, "pdf done", advance=1)
-    finally:
-        service.stop()
-    if error is not None:
-        raise error
-    return service.version
+    with PdfQueue(chromium, concurrency, cache, staging, progress) as printer:
+        for item in executed:
+            printer.submit(item)
+        return printer.finish()
 
 
 def _print_error(item: ExecutedJob, chromium: str, failed: BaseException) -> BuildError:

@@ -1,8 +1,10 @@
-"""Worker processes, a fixed number at a time: each runs one request and reports back typed.
+"""Worker processes, a fixed number at a time: each runs requests one after another, typed.
 
-Each worker is ``python -m gba_report.engine.worker job.json`` in a session of its own (so it
-and its kernel can be stopped together); its stage lines are read from stdout by a thread and
-handed to the caller in the calling thread; its stderr goes to ``worker.log`` in its folder.
+Each worker is ``python -m gba_report.engine.worker --serve`` in a session of its own (so it
+and its kernel can be stopped together), kept for the whole stage: it imports papermill and
+nbconvert once and takes the next request (a line on its stdin) when it finishes one (a
+``finished`` stage line). Its stage lines are read from stdout by a thread and handed to the
+caller in the calling thread; each job's stderr goes to ``worker.log`` in the job's folder.
 Leaving the pool (normally or through an exception, e.g. SIGTERM) stops every worker still
 running, with its kernel.
 """
@@ -31,6 +33,7 @@ from gba_report.engine.messages import (
     Failure,
     FailureKind,
     MessageError,
+    Stage,
     StageMessage,
     WorkerRequest,
     WorkerResult,
@@ -72,12 +75,14 @@ class WorkerOutcome:
         return self.task.workdir / LOG_FILE
 
 
-@dataclass
-class _Running:
-    task: WorkerTask
+@dataclass(eq=False)
+class _Worker:
+    """A persistent worker process and the task it runs (None while it waits for one)."""
+
     proc: subprocess.Popen
     log: IO[bytes]
-    started: float
+    task: WorkerTask | None = None
+    started: float = 0.0
 
 
 def _no_room(workdir: Path) -> WorkerResult:
@@ -133,8 +138,8 @@ class WorkerPool:
         self.size = max(1, size)
         self.on_stage = on_stage
         self.on_done = on_done
-        self._running: list[_Running] = []
-        self._stages: queue.Queue[tuple[str, str]] = queue.Queue()
+        self._workers: list[_Worker] = []
+        self._stages: queue.Queue[tuple[_Worker, str]] = queue.Queue()
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -149,77 +154,111 @@ class WorkerPool:
 
     def stop(self) -> None:
         """Stop every worker still running, with its kernel."""
-        for running in self._running:
-            if running.proc.poll() is None:
-                kill_tree(running.proc)
-            running.log.close()
-        self._running = []
+        for worker in self._workers:
+            if worker.proc.poll() is None:
+                kill_tree(worker.proc)
+            worker.log.close()
+        self._workers = []
 
     def run(self, tasks: Sequence[WorkerTask]) -> list[WorkerOutcome]:
-        """Run every task; return the outcomes in the order of ``tasks``."""
+        """Run every task; return the outcomes in the order of ``tasks``.
+
+        Up to ``size`` persistent workers each take the next pending task as soon as they
+        finish one; a worker that dies is replaced for the tasks still pending.
+        """
         pending = list(tasks)
         outcomes: dict[str, WorkerOutcome] = {}
-        while pending or self._running:
-            while pending and len(self._running) < self.size:
-                self._start(pending.pop(0))
-            for running in list(self._running):
-                if running.proc.poll() is not None:
-                    self._running.remove(running)
-                    running.log.close()
-                    self._drain()
-                    outcome = self._outcome(running)
-                    outcomes[outcome.task.stem] = outcome
-                    self.on_done(outcome)
-            self._drain(timeout=0.05)
+        while pending or any(w.task is not None for w in self._workers):
+            for worker in self._workers:
+                if worker.task is None and pending and worker.proc.poll() is None:
+                    self._assign(worker, pending.pop(0))
+            while pending and len(self._workers) < self.size:
+                self._assign(self._start(pending[0]), pending.pop(0))
+            self._drain(outcomes, timeout=0.05)
+            for worker in list(self._workers):
+                if worker.proc.poll() is not None:
+                    self._drain(outcomes)  # its last lines, a finished job among them
+                    self._workers.remove(worker)
+                    worker.log.close()
+                    if worker.task is not None:
+                        self._finish(worker, outcomes)
+        for worker in self._workers:  # nothing left: idle workers exit when stdin closes
+            with contextlib.suppress(OSError):
+                worker.proc.stdin.close()
         return [outcomes[task.stem] for task in tasks]
 
-    def _drain(self, timeout: float = 0.0) -> None:
+    def _drain(self, outcomes: dict[str, WorkerOutcome], timeout: float = 0.0) -> None:
         with contextlib.suppress(queue.Empty):
             while True:
-                stem, stage = self._stages.get(timeout=timeout or None, block=bool(timeout))
-                self.on_stage(stem, stage)
+                worker, stage = self._stages.get(timeout=timeout or None, block=bool(timeout))
+                if worker.task is None:
+                    continue
+                if stage == Stage.FINISHED.value:
+                    self._finish(worker, outcomes)
+                else:
+                    self.on_stage(worker.task.stem, stage)
 
-    def _start(self, task: WorkerTask) -> None:
-        task.workdir.mkdir(parents=True, exist_ok=True)
-        job_file = task.workdir / REQUEST_FILE
-        atomic_write_text(job_file, task.request.to_json())
+    def _finish(self, worker: _Worker, outcomes: dict[str, WorkerOutcome]) -> None:
+        task = worker.task
+        assert task is not None
+        worker.task = None
+        outcome = self._outcome(task, worker.proc, time.monotonic() - worker.started)
+        outcomes[task.stem] = outcome
+        self.on_done(outcome)
+
+    def _start(self, first: WorkerTask) -> _Worker:
+        first.workdir.mkdir(parents=True, exist_ok=True)
         env = lifeline.child_env(dict(os.environ))  # the worker dies with us (kill -9 too)
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         env["PYTHONUNBUFFERED"] = "1"
-        log = open(task.workdir / LOG_FILE, "wb")  # noqa: SIM115 - closed when the worker exits
+        # Until its first job redirects it, the worker's stderr goes to that job's log.
+        log = open(first.workdir / LOG_FILE, "ab")  # noqa: SIM115 - closed when the worker exits
         proc = subprocess.Popen(
-            [sys.executable, "-m", "gba_report.engine.worker", str(job_file)],
+            [sys.executable, "-m", "gba_report.engine.worker", "--serve"],
             stdout=subprocess.PIPE,
             stderr=log,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,
             env=env,
             start_new_session=True,
             text=True,
         )
-        self._running.append(_Running(task, proc, log, time.monotonic()))
-        threading.Thread(target=self._pump, args=(task.stem, proc), daemon=True).start()
+        worker = _Worker(proc, log)
+        self._workers.append(worker)
+        threading.Thread(target=self._pump, args=(worker,), daemon=True).start()
+        return worker
+
+    def _assign(self, worker: _Worker, task: WorkerTask) -> None:
+        task.workdir.mkdir(parents=True, exist_ok=True)
+        job_file = task.workdir / REQUEST_FILE
+        atomic_write_text(job_file, task.request.to_json())
+        worker.task, worker.started = task, time.monotonic()
+        assert worker.proc.stdin is not None
+        try:
+            worker.proc.stdin.write(f"{job_file}\t{task.workdir / LOG_FILE}\n")
+            worker.proc.stdin.flush()
+        except OSError:  # it died meanwhile: the run loop reports the task as failed
+            pass
         self.on_stage(task.stem, "started")
 
-    def _pump(self, stem: str, proc: subprocess.Popen) -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
+    def _pump(self, worker: _Worker) -> None:
+        assert worker.proc.stdout is not None
+        for line in worker.proc.stdout:
             try:
                 message = StageMessage.from_line(line)
             except (MessageError, ValueError):
                 continue  # a garbled stage line only costs a progress update
             if message is not None:
-                self._stages.put((stem, message.stage.value))
+                self._stages.put((worker, message.stage.value))
 
-    def _outcome(self, running: _Running) -> WorkerOutcome:
-        duration = time.monotonic() - running.started
-        result_file = running.task.workdir / RESULT_FILE
+    def _outcome(self, task: WorkerTask, proc: subprocess.Popen, duration: float) -> WorkerOutcome:
+        result_file = task.workdir / RESULT_FILE
         try:
             result = WorkerResult.from_json(result_file.read_text(encoding="utf-8"))
         except (OSError, MessageError):
-            code = running.proc.returncode
+            code = proc.poll()
             if code == exitcodes.FILE_SYSTEM:  # the worker could not even write its result
-                return WorkerOutcome(running.task, _no_room(running.task.workdir), duration)
-            tail = (running.task.workdir / LOG_FILE).read_text("utf-8", "replace")[-1500:]
+                return WorkerOutcome(task, _no_room(task.workdir), duration)
+            tail = (task.workdir / LOG_FILE).read_text("utf-8", "replace")[-1500:]
             result = WorkerResult(
                 Failure(
                     kind=FailureKind.INTERNAL,
@@ -227,4 +266,4 @@ class WorkerPool:
                     evalue=f"the worker process exited with code {code}\n{tail}",
                 )
             )
-        return WorkerOutcome(running.task, result, duration)
+        return WorkerOutcome(task, result, duration)

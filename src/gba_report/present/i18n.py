@@ -36,6 +36,7 @@ import pandas as pd
 import yaml
 
 from gba_report import data, paths
+from gba_report.fileio import SAFE_YAML
 
 #: Languages every report is produced in.
 LANGS: tuple[str, ...] = ("en", "zh-Hant")
@@ -72,7 +73,7 @@ def _strings(lang: str) -> dict[str, Any]:
     folder = LOCALES_DIR / lang
     for path in sorted(folder.glob("*.yml")):
         with path.open(encoding="utf-8") as fh:
-            content = yaml.safe_load(fh) or {}
+            content = yaml.load(fh, Loader=SAFE_YAML) or {}
         if not isinstance(content, dict):
             raise ValueError(f"{path}: expected a YAML mapping of keys to strings")
         _flatten(path.stem, content, out)

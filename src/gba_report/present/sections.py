@@ -32,6 +32,7 @@ from matplotlib.figure import Figure
 from gba_report.present import downloads, narrative
 from gba_report.present.charts import svg
 from gba_report.present.narrative import Output
+from gba_report.timing import timed
 
 
 @dataclass(frozen=True, eq=False)
@@ -136,6 +137,9 @@ class Section:
                 display(
                     {downloads.MIME_TYPE: self.payload(block).to_dict(), "text/plain": ""}, raw=True
                 )
+            elif isinstance(block, Chart):  # the inline backend draws the SVG now
+                with timed("chart_render", self.name):
+                    show_block(block)
             else:
                 show_block(block)
 
