@@ -27,6 +27,7 @@ from gba_report.analysis import indicators, rd
 from gba_report.analysis.series import Regions
 from gba_report.present import i18n
 from gba_report.present.sections import Section
+from gba_report.reports import rd_intensity_hongkong as hongkong
 from gba_report.reports import rd_intensity_sections as sections
 from gba_report.reports import rd_intensity_vintages as vintages
 from gba_report.reports.base import BaseReport, BriefPoint
@@ -132,7 +133,7 @@ class RDIntensityReport(BaseReport):
 
     def hk_by_sector(self) -> Section:
         """Hong Kong's gross domestic expenditure on R&D by performing sector."""
-        return sections.hk_by_sector(self, self.analysis, data.load_hk_gerd_by_sector())
+        return hongkong.hk_by_sector(self, self.analysis, data.load_hk_gerd_by_sector())
 
     # ------------------------------------------------------------------ brief and manifest
     def summary_points(self) -> list[BriefPoint]:
