@@ -93,3 +93,23 @@ def test_damaged_cache_entry_is_remade(warm, tmp_path, kind, damage):
     assert again.returncode == 0, again.stderr
     assert REMOVED not in again.stderr
     assert "1 from cache" in again.stdout and "pdf (cached)" in again.stderr
+
+
+def test_cache_info_and_clear(warm, tmp_path):
+    shutil.copytree(warm["tmp"] / "cache", tmp_path / "cache")
+    env = cli_env(tmp_path)
+    info = run_cli(["cache", "info"], env)
+    assert info.returncode == 0, info.stderr
+    lines = info.stdout.splitlines()
+    assert lines[0] == f"cache:   {tmp_path / 'cache'}"
+    assert lines[1] == "entries: 3 (1 executed notebooks, 1 HTML pages, 1 PDFs)"
+    size = sum(p.stat().st_size for p in (tmp_path / "cache").rglob("*") if p.is_file())
+    assert lines[2].startswith(f"size:    {size / 1048576:.1f} MB; cap none")
+    assert lines[3].startswith("oldest:  20") and lines[3].endswith("UTC (last used)")
+
+    cleared = run_cli(["cache", "clear"], env)
+    assert cleared.stdout.strip() == f"cache cleared: 3 entries deleted from {tmp_path / 'cache'}"
+    assert not [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    after = run_cli(["cache", "info"], env)
+    assert "entries: 0 (0 executed notebooks, 0 HTML pages, 0 PDFs)" in after.stdout
+    assert "oldest:  -" in after.stdout
