@@ -70,7 +70,12 @@ def test_pdf_text_layer_in_both_languages(built):
     assert "測試灣區報告" in zh  # the zh-Hant title from the manifest
     en = _pdf_text(latest / "fixture.en.pdf")
     assert "Fixture Bay Area Report" in en
-    assert re.search(r"^\s*1\s*/\s*1\s*$", en, re.M), "page number footer 'n / N' missing"
+    # the one-page fixture report and its "How to cite" box: pages "1 / 2" and "2 / 2"
+    pages = en.count("\f")
+    for n in range(1, pages + 1):
+        footer = rf"^\s*{n}\s*/\s*{pages}\s*$"
+        assert re.search(footer, en, re.M), f"page number footer '{n} / {pages}' missing"
+    assert "How to cite" in en
     assert "A tiny report used by the engine tests." in en  # markdown cells are kept
 
 

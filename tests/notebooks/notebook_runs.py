@@ -18,8 +18,9 @@ from matplotlib.figure import Figure
 
 from gba_report import keyfigures, paths
 from gba_report.engine.params import notebook_parameters
+from gba_report.present import downloads
 from gba_report.present.narrative import Output
-from gba_report.present.sections import Chart
+from gba_report.present.sections import Chart, Downloads
 
 LATIN = re.compile(r"[A-Za-z]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -171,5 +172,8 @@ def assert_outputs_are_the_sections(nb, cls, lang, **params):
             if isinstance(block, Chart):
                 assert "image/svg+xml" in output.data, cell.source
                 assert output.metadata["image/svg+xml"]["alt"] == block.alt
+            elif isinstance(block, Downloads):
+                payload = output.data[downloads.MIME_TYPE]
+                assert (payload["id"], payload["kind"]) == (block.download_id, block.kind)
             else:
                 assert output.data["text/html"] == block.html, cell.source

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from gba_report.present import narrative, sections
+from gba_report.present import downloads, narrative, sections
 
 
 def test_table_marks_secondary_and_unverified_rows_and_adds_legend():
@@ -55,8 +55,10 @@ def shown(monkeypatch):
     calls = []
 
     def display(obj, raw=False, metadata=None):
-        if isinstance(obj, Figure):
-            calls.append(("figure", obj, metadata))
+        if "image/svg+xml" in obj:
+            calls.append(("svg", obj["image/svg+xml"], metadata))
+        elif downloads.MIME_TYPE in obj:
+            calls.append(("download", obj[downloads.MIME_TYPE], metadata))
         else:
             calls.append(("html", obj["text/html"], None))
 
@@ -79,10 +81,22 @@ def test_section_shows_its_blocks_after_the_stylesheet_once(shown):
     first._ipython_display_()
     second._ipython_display_()
     kinds = [c[0] for c in shown]
-    assert kinds == ["html", "html", "figure", "html", "html", "figure", "html"]
+    assert kinds == ["html", "html", "svg", "html", "download", "html", "svg", "html", "download"]
     assert shown[0][1].startswith("<style>")  # the stylesheet, once per page
     assert shown[1][1].startswith("<h2")
-    assert shown[2] == ("figure", fig, {"image/svg+xml": {"alt": "Chart about the finding"}})
+    svg_text, meta = shown[2][1], shown[2][2]
+    assert meta == {"image/svg+xml": {"alt": "Chart about the finding", "gba_download": "demo"}}
+    assert '<title id="demo-alt">Chart about the finding</title>' in svg_text
+    assert 'role="img" aria-labelledby="demo-alt"' in svg_text
+    assert "<dc:date>" not in svg_text  # no date: the same chart gives the same file
+    payload = downloads.DownloadPayload.from_dict(shown[4][1])
+    assert (payload.id, payload.kind, payload.section) == ("demo", "chart", "demo")
+    assert payload.csv == "year,value_pct\n2024,3.6\n"  # exactly section.data
+    assert payload.fields == [
+        {"name": "year", "type": "integer"},
+        {"name": "value_pct", "type": "number"},
+    ]
+    assert payload.png_bytes.startswith(b"\x89PNG")
     assert first.data.to_dict("list") == {"year": [2024], "value_pct": [3.6]}
     assert first.figure is fig and first.headings() == ["A finding"]
     assert repr(first) == "<Section demo: data 1 rows x 2 columns, a chart>"

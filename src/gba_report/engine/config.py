@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,8 @@ class Settings:
         kernel: Jupyter kernel the notebooks run in.
         cache_max_mb: Size cap of the build cache in MB (None: no cap); after a build the
             least recently used entries go until the cache fits.
+        publisher: The publisher line of the reports' citations, per language.
+        publish_url: Where the builds are published ("" when not), for the citations.
     """
 
     languages: tuple[str, ...]
@@ -70,6 +72,9 @@ class Settings:
     def cache_max_bytes(self) -> int | None:
         """:attr:`cache_max_mb` in bytes (None: no cap)."""
         return None if self.cache_max_mb is None else int(self.cache_max_mb * 1024 * 1024)
+
+    publisher: dict[str, str] = field(default_factory=dict)
+    publish_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,16 @@ def _settings(path: Path, raw: dict[str, Any]) -> Settings:
         pdf_concurrency=_number(path, raw, "pdf_concurrency", int) or 1,
         kernel=str(raw.get("kernel") or "python3"),
         cache_max_mb=_number(path, raw, "cache_max_mb", float),
+        publisher=_per_language(raw.get("publisher")),
+        publish_url=str(raw.get("publish_url") or ""),
     )
+
+
+def _per_language(value: Any) -> dict[str, str]:
+    """A text given once or per language, in every language (English as the fallback)."""
+    if not isinstance(value, dict):
+        value = {"en": str(value or "")}
+    return {lang: str(value.get(lang) or value.get("en") or "") for lang in i18n.LANGS}
 
 
 def _notebooks_dir(path: Path, raw: dict[str, Any]) -> Path:

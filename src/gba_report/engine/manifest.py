@@ -1,8 +1,11 @@
 """The build manifest ``manifest.json``: what was built, from what, and what each report says.
 
 Each job contributes a :class:`JobRecord` (its manifest fragment: parameters, timing, cache
-use, content hash, key figures, files); :class:`BuildManifest` gathers them with the run id,
-times, versions and the sha256 of every data file and output.
+use, content hash, key figures, files, downloads); :class:`BuildManifest` gathers them with the
+run id, times, versions and the sha256 of every data file and output. Recording a job also
+writes its downloads (:mod:`.downloads`) from its executed notebook; writing the manifest puts
+the run id into every report's "How to cite" box and writes the build's citation files
+(:mod:`.citation`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from gba_report import keyfigures, lockfile, paths
-from gba_report.engine import digest
+from gba_report.engine import citation, digest, downloads
+from gba_report.engine.config import load_config
 from gba_report.engine.execute import ExecutedJob, executed_file
 from gba_report.engine.layout import EXECUTED_DIR, MANIFEST_FILE
 from gba_report.engine.plan import Plan
@@ -59,7 +63,9 @@ class JobRecord:
         cached: Its execution came from the cache.
         content_sha256: :func:`gba_report.engine.digest.content_hash` of the executed notebook.
         key_figures: What the report recorded about itself (:mod:`gba_report.keyfigures`).
-        outputs: Its files in the build, by format (``executed``: the notebook).
+        outputs: Its files in the build, by format (``executed``: the notebook; ``data``: the
+            data archive; ``bib``: its BibTeX entry).
+        downloads: Its download files (``files``: every CSV, SVG and PNG; ``archive``).
     """
 
     report: str
@@ -70,6 +76,7 @@ class JobRecord:
     content_sha256: str
     key_figures: dict[str, dict]
     outputs: dict[str, str]
+    downloads: dict[str, Any] = field(default_factory=dict)
 
     def entry(self) -> dict[str, Any]:
         """The ``reports.<report>.langs.<lang>`` entry of manifest.json."""
@@ -80,6 +87,7 @@ class JobRecord:
             "content_sha256": self.content_sha256,
             "key_figures": self.key_figures,
             "outputs": self.outputs,
+            "downloads": self.downloads,
         }
 
 
@@ -100,6 +108,12 @@ def record_job(item: ExecutedJob, formats: Sequence[str], staging: Path) -> JobR
     atomic_write_text(staging / executed, json.dumps(nb, ensure_ascii=False, indent=1) + "\n")
     outputs = {fmt: f"{job.stem}.{fmt}" for fmt in formats}
     outputs["executed"] = executed
+    files = downloads.publish(
+        nb, job.stem, job.meta.title, job.lang, job.meta.data_version, staging
+    )
+    if files:
+        outputs["data"] = files["archive"]
+    outputs["bib"] = citation.bib_name(job.stem)
     return JobRecord(
         report=job.report,
         lang=job.lang,
@@ -109,6 +123,7 @@ def record_job(item: ExecutedJob, formats: Sequence[str], staging: Path) -> JobR
         content_sha256=digest.content_hash(nb),
         key_figures=keyfigures.extract(nb),
         outputs=outputs,
+        downloads=files,
     )
 
 
@@ -217,6 +232,23 @@ def finished(manifest: BuildManifest) -> BuildManifest:
     return dataclasses.replace(manifest, finished=iso(dt.datetime.now(dt.UTC)))
 
 
+def _write_citations(manifest: BuildManifest, staging: Path) -> None:
+    """Run id into every HTML's "How to cite" box; a BibTeX file per report; CITATION.cff."""
+    settings = load_config().settings
+    built = manifest.to_dict()
+    for name, entry in manifest.reports.items():
+        for lang, job in entry["langs"].items():
+            stem = f"{name}.{lang}"
+            page = staging / job["outputs"].get("html", f"{stem}.html")
+            if page.is_file():
+                text = page.read_text(encoding="utf-8")
+                atomic_write_text(page, citation.fill_run_id(text, manifest.run_id))
+            title = citation.load_title(entry, lang)
+            bib = citation.bibtex(stem, title, lang, built, settings)
+            atomic_write_text(staging / citation.bib_name(stem), bib)
+    atomic_write_text(staging / citation.CFF_FILE, citation.citation_cff(built, settings))
+
+
 def write_manifest(manifest: BuildManifest, staging: Path) -> BuildManifest:
     """Hash every file of the build into ``outputs`` and write ``manifest.json``.
 
@@ -227,6 +259,7 @@ def write_manifest(manifest: BuildManifest, staging: Path) -> BuildManifest:
     Returns:
         The manifest as written.
     """
+    _write_citations(manifest, staging)
     outputs = {rel: sha for rel, sha in digest.tree_hashes(staging).items() if rel != MANIFEST_FILE}
     manifest = dataclasses.replace(manifest, outputs=outputs)
     text = json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2) + "\n"

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from gba_report.engine import exitcodes
+from gba_report.engine import exitcodes, pdfmeta
 from gba_report.engine.cache import Cache
 from gba_report.engine.errors import BuildError, describe_file_system_fault, is_file_system_fault
 from gba_report.engine.execute import ExecutedJob
@@ -42,8 +42,11 @@ FOOTER_TEMPLATE = (
 )
 
 #: Options of Playwright's ``page.pdf``: A4 (the CSS @page size wins), backgrounds, page
-#: numbers "n / N" in the footer.
+#: numbers "n / N" in the footer; tagged (structure tree, /Lang from <html lang>) with
+#: bookmarks from the headings.
 PDF_OPTIONS: dict[str, Any] = {
+    "tagged": True,
+    "outline": True,
     "format": "A4",
     "prefer_css_page_size": True,
     "print_background": True,
@@ -54,7 +57,7 @@ PDF_OPTIONS: dict[str, Any] = {
 }
 
 #: Part of the PDF cache key: bump when the print settings change.
-PRINT_SETTINGS_VERSION = "pdf-v1"
+PRINT_SETTINGS_VERSION = "pdf-v2"
 
 
 def pdf_key(html: bytes) -> str:
@@ -232,6 +235,7 @@ def print_pdfs(
                 error = error or _print_error(item, chromium, failed)
                 progress.stage(item.job.stem, "PDF FAILED")
                 continue
+            pdfmeta.apply(target, item.job.meta)  # title, author, /Lang, producer (cached with it)
             cache.store(cache.pdf(key), target.read_bytes())
             progress.stage(item.job.stem, "pdf done", advance=1)
     finally:

@@ -12,11 +12,14 @@ as the report shows it, and an analyst can use it as an object instead::
 
 ``data`` is what a download of the chart or table holds: one row per figure drawn or listed,
 codes and names in the report's language, ``source_id`` and ``confidence`` per row, flags as
-``is_*`` columns.
+``is_*`` columns. Under the caption of each chart and table a :class:`Downloads` block shows
+the payload the build turns into files and a link row (:mod:`gba_report.present.downloads`):
+the CSV is ``data`` itself, the SVG the chart as shown, the PNG the same chart at 2x.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -26,25 +29,61 @@ import pandas as pd
 from IPython.display import display
 from matplotlib.figure import Figure
 
-from gba_report.present import narrative
+from gba_report.present import downloads, narrative
+from gba_report.present.charts import svg
 from gba_report.present.narrative import Output
 
 
 @dataclass(frozen=True, eq=False)
 class Chart:
-    """A chart block: the figure and its text alternative (stored in the output's metadata)."""
+    """A chart block: the figure and its text alternative (stored in the output's metadata).
+
+    Attributes:
+        figure: The chart.
+        alt: Its text alternative (also the SVG's ``<title>``).
+        download_id: File stem of its SVG and PNG downloads ("" for none).
+    """
 
     figure: Figure
     alt: str
+    download_id: str = ""
 
 
-Block = Output | Chart
+@dataclass(frozen=True, eq=False)
+class Downloads:
+    """Where the downloads of a chart or table go: under its caption, source line and legend.
+
+    Attributes:
+        kind: ``chart`` (CSV, SVG, PNG) or ``table`` (CSV).
+        download_id: File stem of the downloads.
+        figure: The chart (for its PNG), None for a table.
+    """
+
+    kind: str
+    download_id: str
+    figure: Figure | None = None
+
+
+Block = Output | Chart | Downloads
 
 
 def show_block(block: Block) -> None:
-    """Display one block in the running notebook (charts as SVG through the inline backend)."""
+    """Display one block in the running notebook (charts as inline-safe SVG with alt text).
+
+    A :class:`Downloads` block is shown by its section (:meth:`Section.show`): it needs the data.
+    """
+    if isinstance(block, Downloads):
+        return
     if isinstance(block, Chart):
-        display(block.figure, metadata={"image/svg+xml": {"alt": block.alt}} if block.alt else None)
+        meta: dict[str, str] = {"alt": block.alt} if block.alt else {}
+        if block.download_id:
+            meta[downloads.SVG_KEY] = block.download_id
+        prefix = block.download_id or f"chart{id(block.figure):x}"
+        bundle = {
+            "image/svg+xml": svg.render_svg(block.figure, block.alt, prefix),
+            "text/plain": repr(block.figure),
+        }
+        display(bundle, raw=True, metadata={"image/svg+xml": meta} if meta else None)
         return
     display(
         {"text/html": block.html, "text/markdown": block.markdown, "text/plain": block.markdown},
@@ -93,7 +132,28 @@ class Section:
         if self.page is not None:
             self.page.open()
         for block in self.blocks:
-            show_block(block)
+            if isinstance(block, Downloads):
+                display(
+                    {downloads.MIME_TYPE: self.payload(block).to_dict(), "text/plain": ""}, raw=True
+                )
+            else:
+                show_block(block)
+
+    def payload(self, block: Downloads) -> downloads.DownloadPayload:
+        """The downloads of one chart or table of this section: ``data`` as CSV, the PNG."""
+        headings = self.headings()
+        png = svg.render_png(block.figure) if block.figure is not None else b""
+        return downloads.DownloadPayload(
+            id=block.download_id,
+            kind=block.kind,
+            section=self.name,
+            title=headings[0] if headings else "",
+            caption=self.caption,
+            sources=list(self.sources),
+            csv=downloads.csv_text(self.data),
+            fields=downloads.table_fields(self.data),
+            png=base64.b64encode(png).decode("ascii"),
+        )
 
     def _ipython_display_(self) -> None:
         self.show()
@@ -143,6 +203,7 @@ class SectionBuilder:
         self.figure: Figure | None = None
         self.caption = ""
         self._sources: list[str] = []
+        self._charts = 0
 
     def add(self, block: Block) -> SectionBuilder:
         """Add a ready-made block."""
@@ -196,12 +257,25 @@ class SectionBuilder:
         legend = narrative.confidence_note(list(confidences), self.lang)
         if legend is not None:
             self.add(legend)
-        return self
+        return self.downloads()
 
     def plain_chart(self, fig: Figure, alt: str) -> SectionBuilder:
-        """Add a chart alone (its caption and sources added by the caller)."""
+        """Add a chart alone (its caption and sources added by the caller).
+
+        Its downloads go at the end of the section unless the caller adds them
+        (:meth:`downloads`) after the caption.
+        """
         self.figure = fig
-        return self.add(Chart(fig, alt))
+        self._charts += 1
+        stem = self.name if self._charts == 1 else f"{self.name}-{self._charts}"
+        return self.add(Chart(fig, alt, stem))
+
+    def downloads(self, kind: str = "chart") -> SectionBuilder:
+        """Add the downloads of the last chart (``kind="chart"``) or of a table (``"table"``)."""
+        if kind == "chart":
+            chart = next(b for b in reversed(self.blocks) if isinstance(b, Chart))
+            return self.add(Downloads("chart", chart.download_id, chart.figure))
+        return self.add(Downloads("table", self.name))
 
     def table(
         self,
@@ -244,14 +318,30 @@ class SectionBuilder:
         if sources:
             self.cite(sources)
             self.add(narrative.source_line(sources, self.lang))
-        return self
+        return self.downloads("table")
+
+    def _missing_downloads(self) -> list[Downloads]:
+        """Downloads of charts and tables the section's own code did not place."""
+        placed = {(b.kind, b.download_id) for b in self.blocks if isinstance(b, Downloads)}
+        missing = [
+            Downloads("chart", b.download_id, b.figure)
+            for b in self.blocks
+            if isinstance(b, Chart) and ("chart", b.download_id) not in placed
+        ]
+        has_table = any(isinstance(b, Output) and 'class="gba-table' in b.html for b in self.blocks)
+        if has_table and not any(kind == "table" for kind, _ in placed):
+            missing.append(Downloads("table", self.name))
+        return missing
 
     def done(self, data: pd.DataFrame) -> Section:
-        """The finished section with ``data`` (the tidy frame behind it)."""
+        """The finished section with ``data`` (the tidy frame behind it).
+
+        Every chart and table gets its downloads: those not placed under a caption go last.
+        """
         return Section(
             name=self.name,
             data=data.reset_index(drop=True),
-            blocks=tuple(self.blocks),
+            blocks=(*self.blocks, *self._missing_downloads()),
             figure=self.figure,
             caption=self.caption,
             sources=tuple(self._sources),

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from gba_report.present.charts import svg
 from gba_report.present.charts.labels import (
     EndLabel,
     freeze_layout,
@@ -81,8 +82,9 @@ def line_with_labels(
                 if i < len(xs):
                     ax.plot(xs[i - 1 : i + 1], ys[i - 1 : i + 1], color=color, lw=lw, ls=":")
                 start = i
-        ax.scatter(xs, ys, s=9 if code in highlight else 5, color=color, zorder=3)
         label = labels.get(code, code)
+        dots = ax.scatter(xs, ys, s=9 if code in highlight else 5, color=color, zorder=3)
+        svg.tip(dots, label, xs, ys)
         ends.append(EndLabel(label, float(xs[-1]), float(ys[-1]), color, code in highlight))
     if hline is not None:
         ax.axhline(hline[0], color="#555555", lw=0.9, ls="--", zorder=1)
@@ -157,7 +159,8 @@ def lines_with_gaps(
         lw = 2.2 if code in highlight else 1.4
         for _segment, run in part.groupby("segment", sort=True):
             ax.plot(run[x].to_numpy(), run[y].to_numpy(dtype=float), color=color, lw=lw)
-        ax.scatter(part[x], values, s=16, color=color, zorder=3)
+        dots = ax.scatter(part[x], values, s=16, color=color, zorder=3)
+        svg.tip(dots, labels.get(code, code), part[x].tolist(), values.tolist())
         last_x, last_y = float(part[x].iloc[-1]), float(values.iloc[-1])
         ends.append(EndLabel(labels.get(code, code), last_x, last_y, color, code in highlight))
     xs = list(range(x_range[0], x_range[1] + 1))
@@ -224,7 +227,7 @@ def points_by_year(
             part[hollow_col].astype(bool).to_numpy() if hollow_col else np.zeros(len(part), bool)
         )
         color = color_for(code)
-        ax.scatter(
+        solid = ax.scatter(
             part[x][~hollow],
             part[y][~hollow],
             s=30,
@@ -235,8 +238,9 @@ def points_by_year(
             label=labels.get(code, code),
             zorder=3,
         )
+        svg.tip(solid, labels.get(code, code), part[x][~hollow].tolist(), part[y][~hollow].tolist())
         if hollow.any():
-            ax.scatter(
+            empty = ax.scatter(
                 part[x][hollow],
                 part[y][hollow],
                 s=30,
@@ -245,6 +249,9 @@ def points_by_year(
                 edgecolor=color,
                 linewidth=1.2,
                 zorder=3,
+            )
+            svg.tip(
+                empty, labels.get(code, code), part[x][hollow].tolist(), part[y][hollow].tolist()
             )
     if ymin is not None:
         ax.set_ylim(bottom=ymin)

@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from gba_report.present.charts import svg
 from gba_report.present.charts.theme import MUTED, WIDTH_IN, color_for
 
 
@@ -80,7 +81,7 @@ def bump_chart(
                     solid_capstyle="round",
                 )
             for inferred, pts in sub.groupby(sub["is_inferred"].astype(bool)):
-                target.scatter(
+                dots = target.scatter(
                     pts.index,
                     pts["rank"].astype(float),
                     s=ms**2,
@@ -89,6 +90,8 @@ def bump_chart(
                     linewidth=1.2 if inferred else 0.4,
                     zorder=z + 1,
                 )
+                if code in labels:  # grey clusters have no name here: no hover text
+                    svg.tip(dots, labels[code], pts.index.tolist(), pts["rank"].tolist())
         if hl:
             handles[code] = Line2D(
                 [0], [0], color=color, lw=lw, marker="o", ms=4, label=labels.get(code, code)
