@@ -86,16 +86,7 @@ def box_html(
     ).replace("\0", run)
     if url:
         full += f' <a href="{esc(url)}">{esc(url)}</a>'
-    rows = [
-        ("publisher", esc(publisher)),
-        ("build_date", esc(_date(iso, lang))),
-        ("data_version", f'<code class="gba-cite-version">{esc(version)}</code>'),
-        ("run_id", f"<code>{run}</code>"),
-    ]
-    if url:
-        rows.append(("url", f'<a href="{esc(url)}">{esc(url)}</a>'))
-    rows.append(("licence", esc(licence)))
-    items = "\n".join(f"<div><dt>{esc(_t(lang, k))}</dt><dd>{v}</dd></div>" for k, v in rows)
+    licence_line = f"<strong>{esc(_t(lang, 'licence'))}</strong> {esc(licence)}"
     inline = esc(_t(lang, "inline_format", publisher=publisher, year=iso[:4]))
     where = esc(
         str(
@@ -114,7 +105,7 @@ def box_html(
         f'<h2 id="gba-cite">{esc(_t(lang, "heading"))}</h2>\n'
         f"<p><strong>{esc(_t(lang, 'inline'))}</strong> {inline}</p>\n"
         f'<p class="gba-cite-full"><strong>{esc(_t(lang, "full"))}</strong> {full}</p>\n'
-        f'<dl class="gba-cite-meta">\n{items}\n</dl>\n'
+        f'<p class="gba-cite-licence">{licence_line}</p>\n'
         f'<p class="gba-cite-files"><a href="{esc(bib)}">'
         f"{esc(_t(lang, 'bibtex', file=bib))}</a> · "
         f'<a href="{CFF_FILE}">{CFF_FILE}</a>{archive if downloads else ""}</p>\n'

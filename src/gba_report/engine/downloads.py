@@ -168,15 +168,17 @@ def licence(ids: Sequence[str], lang: str) -> tuple[dict[str, str], str]:
     if notes and all(n.startswith(CC_BY_PREFIX) for n in notes):
         entry = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
         return {**entry, "title": "CC BY 4.0"}, str(i18n.tr(lang, "reuse.licence.cc_by"))
-    column = "licence_note" if lang == "en" else "licence_note_zh_hant"
-    terms = []
-    for sid in ids:
+    column = "publisher" if lang == "en" else "publisher_zh_hant"
+    open_ones: list[str] = []
+    for sid, note in zip(ids, notes, strict=True):
         row = _catalogue()[sid]
-        term = (row.get(column) or row.get("licence_note", "")).strip().rstrip("。.")
-        if term and term not in terms:
-            terms.append(term)
-    sep = str(i18n.tr(lang, "engine.title_block.item_separator"))
-    text = str(i18n.tr(lang, "reuse.licence.mixed", terms=sep.join(terms)))
+        name = row.get(column) or row.get("publisher", "")
+        if note.startswith(CC_BY_PREFIX) and name and name not in open_ones:
+            open_ones.append(name)
+    text = str(i18n.tr(lang, "reuse.licence.mixed"))
+    if open_ones:
+        names = str(i18n.tr(lang, "engine.title_block.list_separator")).join(open_ones)
+        text += str(i18n.tr(lang, "reuse.licence.some_cc_by", names=names))
     return {"name": "other-at", "title": text}, text
 
 
@@ -187,6 +189,8 @@ def _source_entry(sid: str) -> dict[str, Any]:
         entry["path"] = row["origin_url"]
     if row.get("date_published"):
         entry["published"] = row["date_published"]
+    if row.get("licence_note"):
+        entry["licence"] = row["licence_note"]
     return entry
 
 
