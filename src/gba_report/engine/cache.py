@@ -364,10 +364,10 @@ class Cache:
     def clear(self) -> int:
         """Delete every entry and the record of the last build; return the entries deleted."""
         removed = 0
-        for entry in self._entries((*KINDS, VALIDATED)):
+        for entry in self._entries():
             remove_entry(entry)
             removed += 1
-        for sub in (*KINDS, "last"):
+        for sub in (*KINDS, VALIDATED, "last"):  # validated tables go too, uncounted
             folder = self.root / sub
             for path in folder.glob("*") if folder.exists() else ():
                 with contextlib.suppress(OSError):
