@@ -9,7 +9,13 @@ In one run on the same machine, for the same outputs (every report x language, H
     -> ``chromium --headless --print-to-pdf``, one output after another;
 (d) the same chains ``nproc`` at a time (``xargs -P nproc``);
 (e) a 16-output matrix, ``rd_intensity`` for 8 provinces x 2 languages, cold, when
-    ``gba-report build --help`` offers ``--matrix`` (else "n/a").
+    ``gba-report build --help`` offers ``--matrix`` (else "n/a");
+(f) the same cold build as (a) by the code of ``--baseline REV`` (default: the last commit
+    before the reusable-figures work of issue 10, :data:`BASELINE_REV`), extracted with
+    ``git archive`` into the work folder and run with this environment's Python
+    (``PYTHONPATH=<extracted>/src``), its own data, notebooks and ``reports.yml``: issue 10
+    asks that the cold build with the downloads, tagged PDFs and citations be no more than
+    15 % slower than before. "n/a" where the revision is not in this clone (a shallow one).
 
 Wall time is measured around each step. Peak memory is the highest sum of PSS (proportional
 set size: shared pages split between the processes sharing them) over the whole process tree
@@ -52,11 +58,15 @@ TARGETS = {
     "matrix_vs_cold": 2.1,
     "rebuild_vs_cold": 0.05,
     "peak_gib": 1.5,
+    "cold_vs_baseline_cold": 1.15,
 }
+#: (f): the last commit before issue 10 (downloads, tagged PDFs, citation). It also predates
+#: issue 12's engine work, so (a) / (f) shows both issues' net effect on a cold build.
+BASELINE_REV = "6989eec"
 #: The matrix of (e): 8 provinces (codes in data/regions.csv), both languages.
 MATRIX_REPORT = "rd_intensity"
 MATRIX_PROVINCES = ("GD", "SH", "BJ", "JS", "ZJ", "SD", "HB", "SC")
-STEPS = ("cold", "rebuild", "by_hand_sequential", "by_hand_parallel", "matrix")
+STEPS = ("cold", "baseline", "rebuild", "by_hand_sequential", "by_hand_parallel", "matrix")
 
 
 class TreeSampler:
@@ -182,6 +192,25 @@ def has_matrix_option(env: dict) -> bool:
     return "--matrix" in result.stdout
 
 
+def extract_revision(rev: str, dest: Path) -> str | None:
+    """Extract the tree of ``rev`` into ``dest`` (``git archive``); None, or why it cannot."""
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "--verify", f"{rev}^{{commit}}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return f"revision {rev} is not in this clone (a shallow clone? `git fetch --unshallow`)"
+    dest.mkdir(parents=True)
+    archive = subprocess.Popen(["git", "archive", sha], cwd=ROOT, stdout=subprocess.PIPE)
+    subprocess.run(["tar", "-x", "-C", str(dest)], stdin=archive.stdout, check=True)
+    archive.wait()
+    return None if archive.returncode == 0 else f"git archive {rev} failed"
+
+
 def build_timings(builds: Path) -> dict | None:
     """The ``timings.json`` of the latest build in ``builds`` (None if the build has none)."""
     path = builds / "latest" / "timings.json"
@@ -210,6 +239,12 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=None, help="--jobs for the build")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--steps", default=",".join(STEPS), help=f"subset of {','.join(STEPS)}")
+    parser.add_argument(
+        "--baseline",
+        default=BASELINE_REV,
+        metavar="REV",
+        help=f"revision for step (f) (default: {BASELINE_REV})",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "report" / "bench" / "latest.json")
     args = parser.parse_args()
     steps = [s for s in args.steps.split(",") if s]
@@ -252,6 +287,21 @@ def main() -> int:
         if "cold" in steps:
             results["cold"] = measure("(a) cold build", build_cmd(*names), build_env)
             timings = build_timings(work / "builds")
+        if "baseline" in steps:
+            results["baseline"] = None
+            base = work / "baseline"
+            why = "--fixtures" if args.fixtures else extract_revision(args.baseline, base)
+            if why:
+                print(f"-- (f) cold build at {args.baseline}: n/a: {why}")
+            else:
+                base_env = {**env, "PYTHONPATH": str(base / "src"),
+                            "GBA_REPORT_MANIFEST": str(base / "report" / "reports.yml"),
+                            "GBA_REPORT_CACHE_DIR": str(work / "cache-baseline")}  # fmt: skip
+                cli = "import sys; from gba_report.cli import main; sys.exit(main())"
+                cmd = [sys.executable, "-c", cli, "build", *names, "--lang", "all",
+                       "--format", "html,pdf", "--out", str(work / "builds-baseline")]  # fmt: skip
+                cmd += ["--jobs", str(args.jobs)] if args.jobs else []
+                results["baseline"] = measure(f"(f) cold build at {args.baseline}", cmd, base_env)
         if "rebuild" in steps:
             results["rebuild"] = measure("(b) rebuild, nothing changed", build_cmd(*names),
                                          build_env)  # fmt: skip
@@ -318,6 +368,7 @@ def main() -> int:
         "matrix_vs_cold": ratio("matrix", "cold"),
         "rebuild_vs_cold": ratio("rebuild", "cold"),
         "peak_gib": round(max(peaks) / 1024, 3) if peaks else None,
+        "cold_vs_baseline_cold": ratio("cold", "baseline"),
     }
     verdict = {k: (None if v is None else v <= TARGETS[k]) for k, v in ratios.items()}
 
@@ -329,6 +380,7 @@ def main() -> int:
         "by_hand_sequential": "(c) by hand, sequential",
         "by_hand_parallel": f"(d) by hand, {nproc}-way parallel",
         "matrix": "(e) matrix 8 provinces x 2 languages",
+        "baseline": f"(f) cold build at {args.baseline}",
     }
     for key, label in labels.items():
         r = results.get(key)
@@ -336,7 +388,8 @@ def main() -> int:
             pss, rss = r["peak_pss_tree_mib"], r["peak_rss_sum_tree_mib"]
             print(f"{label:<44}{r['wall_s']:>10.1f}{r['cpu_s']:>9.1f}{pss:>16.0f}{rss:>20.0f}")
         elif key in results:
-            print(f"{label:<44}{'n/a: --matrix not available':>46}")
+            why = "--matrix not available" if key == "matrix" else "revision not available"
+            print(f"{label:<44}{'n/a: ' + why:>46}")
     print()
     names_of = {
         "cold_vs_by_hand_parallel": "cold / by hand parallel",
@@ -344,6 +397,7 @@ def main() -> int:
         "matrix_vs_cold": "16-output matrix / cold",
         "rebuild_vs_cold": "rebuild / cold",
         "peak_gib": "peak summed PSS (GiB)",
+        "cold_vs_baseline_cold": f"cold / cold at {args.baseline}",
     }
     for key, label in names_of.items():
         value, ok = ratios[key], verdict[key]
@@ -359,6 +413,7 @@ def main() -> int:
         "reports": names,
         "languages": langs,
         "fixtures": args.fixtures,
+        "baseline": args.baseline,
         "runs": len(names) * len(langs),
         "machine": {
             "cpus": nproc,
