@@ -10,7 +10,6 @@ from gba_report.commands import show_traceback
 from gba_report.engine import exitcodes
 from gba_report.engine.errors import BuildError, BuildInterrupted
 from gba_report.engine.progress import Progress
-from gba_report.engine.reproduce import reproduce
 
 HELP = "re-run a kept build with its parameters and data; say whether it came out the same"
 
@@ -57,6 +56,11 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         0 when identical, else an exit code listed in the epilog.
     """
+    # Imported here, not at the top: it brings nbformat and jsonschema (~1.4 s of CPU on this
+    # machine, most of it rfc3987-syntax building its grammars), which every other command
+    # (a no-change ``gba-report build`` above all) would pay at start-up for nothing.
+    from gba_report.engine.reproduce import reproduce
+
     progress = Progress(quiet=args.quiet)
     builds = args.out.expanduser().absolute() if args.out else paths.builds_dir()
     try:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import papermill as pm
+from jupyter_client import AsyncKernelManager  # nbclient's default kernel manager class
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from gba_report import timing
@@ -79,20 +81,8 @@ def run_notebook(
         dead kernel (other errors propagate).
     """
     try:
-        pm.execute_notebook(
-            str(notebook),
-            str(out),
-            parameters=parameters,
-            kernel_name=kernel or None,
-            cwd=str(notebook.parent),
-            execution_timeout=cell_timeout,
-            progress_bar=False,
-            log_output=False,
-            report_mode=False,
-            # Every cell has finished and its outputs are in: stop the kernel at once rather
-            # than asking it to shut down and waiting (nbclient's "graceful" default).
-            shutdown_kernel="immediate",
-        )
+        with tempfile.TemporaryDirectory(prefix="gba-kernel-") as sockets:
+            _execute(notebook, out, parameters, kernel, cell_timeout, Path(sockets))
     except pm.PapermillExecutionError as exc:
         return _failure(out, FailureKind.CELL_ERROR, exc.ename, exc.evalue)
     except CellTimeoutError:
@@ -101,6 +91,52 @@ def run_notebook(
     except DeadKernelError as exc:
         return _failure(out, FailureKind.KERNEL_DIED, "DeadKernelError", str(exc))
     return nbformat.read(out, as_version=4)
+
+
+def ipc_kernel_manager(sockets: Path) -> type:
+    """A kernel manager class whose kernels talk over ZeroMQ ``ipc`` sockets in ``sockets``.
+
+    jupyter_client's default ``tcp`` transport picks free ports by binding to port 0 and closing
+    the socket again; the kernel binds them a moment later. Kernels started at the same time on
+    one machine (a build's workers, other builds, tests) can be handed the same port, and the
+    loser dies with ``ZMQError: Address already in use`` before it replies to ``kernel_info``
+    (papermill issue 511). Socket files in a folder of the job's own cannot collide.
+
+    Args:
+        sockets: An empty private folder (short: a socket path has at most 107 bytes).
+    """
+    class IpcKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(sockets / "kernel"))
+            super().__init__(**kwargs)
+
+    return IpcKernelManager
+
+
+def _execute(
+    notebook: Path,
+    out: Path,
+    parameters: dict[str, Any],
+    kernel: str,
+    cell_timeout: float | None,
+    sockets: Path,
+) -> None:
+    pm.execute_notebook(
+        str(notebook),
+        str(out),
+        parameters=parameters,
+        kernel_name=kernel or None,
+        cwd=str(notebook.parent),
+        execution_timeout=cell_timeout,
+        progress_bar=False,
+        log_output=False,
+        report_mode=False,
+        # Every cell has finished and its outputs are in: stop the kernel at once rather
+        # than asking it to shut down and waiting (nbclient's "graceful" default).
+        shutdown_kernel="immediate",
+        kernel_manager_class=ipc_kernel_manager(sockets),
+    )
 
 
 def _failure(out: Path, kind: FailureKind, ename: str, evalue: str) -> Failure:
