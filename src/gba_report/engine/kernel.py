@@ -105,6 +105,7 @@ def ipc_kernel_manager(sockets: Path) -> type:
     Args:
         sockets: An empty private folder (short: a socket path has at most 107 bytes).
     """
+
     class IpcKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs: Any) -> None:
             kwargs.setdefault("transport", "ipc")
