@@ -18,6 +18,7 @@ from gba_report.engine import exitcodes, publish
 from gba_report.engine.cache import Cache, checksum_file
 from gba_report.engine.errors import (
     BuildError,
+    BuildInterrupted,
     describe_file_system_fault,
     file_system_faults,
     is_file_system_fault,
@@ -167,6 +168,45 @@ def test_validate_reports_an_unreadable_file_in_one_line(tmp_path, monkeypatch, 
 def test_debug_before_or_after_the_command(argv):
     args = cli.make_parser().parse_args(argv)
     assert args.debug is ("--debug" in argv)
+
+
+@pytest.mark.parametrize(
+    ("argv", "engine_call", "interrupted"),
+    [
+        (
+            ["build", "--format", "html"],
+            "gba_report.commands.build.run_build",
+            "build interrupted: workers stopped, temporary files removed, `latest` unchanged",
+        ),
+        (
+            ["reproduce", "20261129T101500Z-abc123"],
+            "gba_report.commands.reproduce.reproduce",
+            "reproduce interrupted: the re-run was stopped, its folder removed",
+        ),
+    ],
+)
+def test_engine_faults_of_a_command_are_one_line_and_their_exit_code(
+    argv, engine_call, interrupted, monkeypatch, capsys
+):
+    def disk_full(*args, **kwargs):
+        raise BuildError("cannot write /builds/x: disk full", code=4)
+
+    def stopped(*args, **kwargs):
+        raise BuildInterrupted(143)
+
+    monkeypatch.setattr(engine_call, disk_full)
+    assert cli.main(argv) == 4
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1].endswith(" error: cannot write /builds/x: disk full")
+    assert "Traceback" not in err
+    assert cli.main(["--debug", *argv]) == 4
+    assert "Traceback" in capsys.readouterr().err
+
+    monkeypatch.setattr(engine_call, stopped)
+    assert cli.main(argv) == 143
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1].endswith(f" error: {interrupted}")
+    assert "Traceback" not in err
 
 
 def test_publish_lock_held_too_long_is_exit_4(tmp_path):

@@ -6,9 +6,8 @@ import argparse
 from pathlib import Path
 
 from gba_report import paths
-from gba_report.commands import show_traceback
+from gba_report.commands import run_engine
 from gba_report.engine import exitcodes
-from gba_report.engine.errors import BuildError, BuildInterrupted
 from gba_report.engine.progress import Progress
 from gba_report.engine.reproduce import reproduce
 
@@ -59,16 +58,14 @@ def run(args: argparse.Namespace) -> int:
     """
     progress = Progress(quiet=args.quiet)
     builds = args.out.expanduser().absolute() if args.out else paths.builds_dir()
-    try:
-        result = reproduce(builds, args.run_id, progress, jobs=args.jobs, keep=args.keep)
-    except BuildError as exc:
-        show_traceback(args, exc)
-        progress.error(str(exc))
-        return exc.code
-    except BuildInterrupted as exc:
-        show_traceback(args, exc)
-        progress.error("reproduce interrupted: the re-run was stopped, its folder removed")
-        return exc.code
+    result = run_engine(
+        args,
+        progress,
+        lambda: reproduce(builds, args.run_id, progress, jobs=args.jobs, keep=args.keep),
+        "reproduce interrupted: the re-run was stopped, its folder removed",
+    )
+    if isinstance(result, int):
+        return result
     if result.kept is not None:
         print(f"re-run kept in {result.kept}")
     if result.identical:
