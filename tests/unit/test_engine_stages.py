@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from gba_report import cli
+from gba_report.commands import absolute_folder, builds_folder
 from gba_report.engine import config, digest, exitcodes, export, failures, options, plan
 from gba_report.engine.errors import BuildError
 from gba_report.engine.messages import (
@@ -327,3 +329,19 @@ def test_a_failed_atomic_write_keeps_the_old_file(tmp_path):
         atomic_copy(tmp_path / "missing", target)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
+
+
+def test_folder_options_are_expanded_and_absolute(tmp_path, monkeypatch):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("GBA_REPORT_BUILD_DIR", str(tmp_path / "env-builds"))
+    parse = cli.make_parser().parse_args
+    assert builds_folder(parse(["history", "--out", "link"])) == tmp_path / "link"
+    assert builds_folder(parse(["reproduce", "R1", "--out", "~/b"])) == tmp_path / "home" / "b"
+    assert builds_folder(parse(["history"])) == tmp_path / "env-builds"
+    published = parse(["publish", "part1", "--out", "link"])
+    assert builds_folder(published, resolve=True) == tmp_path / "real"
+    assert absolute_folder(parse(["cache", "info", "--cache-dir", "c"]).cache_dir) == tmp_path / "c"
+    assert absolute_folder(parse(["cache", "info"]).cache_dir) is None

@@ -6,12 +6,56 @@ import argparse
 import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
+from gba_report import paths
 from gba_report.engine.errors import BuildError, BuildInterrupted
 from gba_report.engine.progress import Progress
 
 T = TypeVar("T")
+
+#: The end of every ``--out`` help: where the builds folder is when none is given.
+BUILDS_DEFAULT = "(default: report/build, or GBA_REPORT_BUILD_DIR)"
+
+
+def add_folder_option(parser: argparse.ArgumentParser, flag: str, help: str) -> None:
+    """Declare an option naming a folder (``FLAG DIR``, a :class:`~pathlib.Path`).
+
+    Args:
+        parser: The sub-command's parser.
+        flag: The option, e.g. ``--out``.
+        help: Its help text.
+    """
+    parser.add_argument(flag, type=Path, metavar="DIR", help=help)
+
+
+def add_builds_option(parser: argparse.ArgumentParser, what: str = "builds folder") -> None:
+    """Declare ``--out DIR``, the builds folder (read back with :func:`builds_folder`).
+
+    Args:
+        parser: The sub-command's parser.
+        what: The help text before :data:`BUILDS_DEFAULT`.
+    """
+    add_folder_option(parser, "--out", f"{what} {BUILDS_DEFAULT}")
+
+
+def absolute_folder(path: Path | None, *, resolve: bool = False) -> Path | None:
+    """A folder given on the command line, ``~`` expanded and made absolute (None stays None).
+
+    Args:
+        path: The parsed option.
+        resolve: Also resolve symbolic links and ``..`` (:meth:`pathlib.Path.resolve`).
+    """
+    if path is None:
+        return None
+    path = path.expanduser()
+    return path.resolve() if resolve else path.absolute()
+
+
+def builds_folder(args: argparse.Namespace, *, resolve: bool = False) -> Path:
+    """The builds folder of ``--out`` (:func:`absolute_folder`), else :func:`paths.builds_dir`."""
+    return absolute_folder(args.out, resolve=resolve) or paths.builds_dir()
 
 
 def show_traceback(args: argparse.Namespace, exc: BaseException) -> None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from gba_report import paths
-from gba_report.commands import run_engine
+from gba_report.commands import add_builds_option, builds_folder, run_engine
 from gba_report.engine import exitcodes
 from gba_report.engine.progress import Progress
 from gba_report.engine.reproduce import reproduce
@@ -34,12 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
     parser.add_argument("run_id", metavar="RUN_ID", help="a kept build (`gba-report history`)")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        help="builds folder holding RUN_ID (default: report/build, or GBA_REPORT_BUILD_DIR)",
-    )
+    add_builds_option(parser, "builds folder holding RUN_ID")
     parser.add_argument("--jobs", "-j", type=int, metavar="N", help="reports run in parallel")
     parser.add_argument(
         "--keep", action="store_true", help="keep the temporary builds folder and print its path"
@@ -57,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         0 when identical, else an exit code listed in the epilog.
     """
     progress = Progress(quiet=args.quiet)
-    builds = args.out.expanduser().absolute() if args.out else paths.builds_dir()
+    builds = builds_folder(args)
     result = run_engine(
         args,
         progress,
