@@ -10,13 +10,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from gba_report import paths
+from gba_report.engine import options
 from gba_report.engine.errors import BuildError, BuildInterrupted
 from gba_report.engine.progress import Progress
 
 T = TypeVar("T")
-
-#: The end of every ``--out`` help: where the builds folder is when none is given.
-BUILDS_DEFAULT = "(default: report/build, or GBA_REPORT_BUILD_DIR)"
 
 
 def add_folder_option(parser: argparse.ArgumentParser, flag: str, help: str) -> None:
@@ -35,9 +33,9 @@ def add_builds_option(parser: argparse.ArgumentParser, what: str = "builds folde
 
     Args:
         parser: The sub-command's parser.
-        what: The help text before :data:`BUILDS_DEFAULT`.
+        what: The help text before :data:`~gba_report.engine.options.BUILDS_DEFAULT`.
     """
-    add_folder_option(parser, "--out", f"{what} {BUILDS_DEFAULT}")
+    add_folder_option(parser, "--out", f"{what} {options.BUILDS_DEFAULT}")
 
 
 def absolute_folder(path: Path | None, *, resolve: bool = False) -> Path | None:
