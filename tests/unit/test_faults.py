@@ -67,6 +67,33 @@ def test_atomic_write_names_the_destination_and_leaves_nothing(tmp_path, monkeyp
     assert list((tmp_path / "out").iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("fault", "raised"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), OSError),
+        (KeyboardInterrupt(), KeyboardInterrupt),
+    ],
+)
+def test_atomic_copy_cut_short_keeps_the_old_file_and_leaves_nothing(
+    tmp_path, monkeypatch, fault, raised
+):
+    target = tmp_path / "out" / "report.pdf"
+    fileio.atomic_write_bytes(target, b"old")
+    (tmp_path / "new.pdf").write_bytes(b"new")
+
+    def half_a_copy(src, dst):
+        Path(dst).write_bytes(b"ne")
+        raise fault
+
+    monkeypatch.setattr(fileio.shutil, "copyfile", half_a_copy)
+    with pytest.raises(raised) as caught:
+        fileio.atomic_copy(tmp_path / "new.pdf", target)
+    if raised is OSError:
+        assert caught.value.filename == str(target)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["report.pdf"]
+
+
 def test_cache_entry_without_room_for_its_checksum_is_not_left(tmp_path, monkeypatch):
     cache = Cache(tmp_path / "cache")
     entry = cache.html("k")
