@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import papermill as pm
+import pytest
 from matplotlib.figure import Figure
 
 from gba_report import keyfigures, paths
@@ -74,6 +75,33 @@ class Run:
 
     def key_figures(self):
         return self.report.key_figures()
+
+
+def run_report(cls, lang="en", **overrides):
+    """A :class:`Run` of the report with its notebook's defaults, ``overrides`` applied."""
+    return Run(build(cls, lang, **overrides))
+
+
+def report_fixtures(cls):
+    """Module-scoped fixtures of the report with its defaults: ``en``, ``zh`` and ``reports``.
+
+    ``reports`` is ``{lang: Run}`` for both languages. Assign them in a test module, e.g.
+    ``en, zh, reports = report_fixtures(RDIntensityReport)`` (the names are the fixtures').
+    """
+
+    @pytest.fixture(scope="module")
+    def en():
+        return run_report(cls, "en")
+
+    @pytest.fixture(scope="module")
+    def zh():
+        return run_report(cls, "zh-Hant")
+
+    @pytest.fixture(scope="module")
+    def reports(en, zh):
+        return {"en": en, "zh-Hant": zh}
+
+    return en, zh, reports
 
 
 def run_notebook(name: str, out_dir: Path, **params) -> nbformat.NotebookNode:

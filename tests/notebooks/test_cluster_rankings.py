@@ -11,14 +11,15 @@ import pytest
 from notebook_runs import (
     LATIN,
     LATIN_WORD,
-    Run,
     assert_outputs_are_the_sections,
     build,
     chart_label_texts,
     key_figures,
     output_headings,
     rendered_text,
+    report_fixtures,
     run_notebook,
+    run_report,
     table_headers,
 )
 
@@ -27,13 +28,11 @@ from gba_report.reports.cluster_rankings import ClusterRankingsReport, ordinal
 NOTEBOOK = "03_cluster_rankings.ipynb"
 
 
+en, zh, reports = report_fixtures(ClusterRankingsReport)
+
+
 def _report(lang, **kw):
-    return Run(build(ClusterRankingsReport, lang, **kw))
-
-
-@pytest.fixture(scope="module")
-def reports():
-    return {lang: _report(lang) for lang in ("en", "zh-Hant")}
+    return run_report(ClusterRankingsReport, lang, **kw)
 
 
 @pytest.mark.parametrize(

@@ -14,14 +14,15 @@ import pytest
 from notebook_runs import (
     LATIN,
     LATIN_WORD,
-    Run,
     assert_outputs_are_the_sections,
     build,
     chart_label_texts,
     key_figures,
     output_headings,
     rendered_text,
+    report_fixtures,
     run_notebook,
+    run_report,
     table_headers,
 )
 
@@ -30,13 +31,11 @@ from gba_report.reports.cross_border_funding import CrossBorderFundingReport
 NOTEBOOK = "02_cross_border_funding.ipynb"
 
 
+en, zh, reports = report_fixtures(CrossBorderFundingReport)
+
+
 def _report(lang, **kw):
-    return Run(build(CrossBorderFundingReport, lang, **kw))
-
-
-@pytest.fixture(scope="module")
-def reports():
-    return {lang: _report(lang) for lang in ("en", "zh-Hant")}
+    return run_report(CrossBorderFundingReport, lang, **kw)
 
 
 def test_cumulative_milestones_and_honest_growth(reports):
