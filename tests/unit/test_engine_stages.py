@@ -167,24 +167,10 @@ def _parse(*argv: str) -> options.BuildOptions:
     return options.from_namespace(parser.parse_args(argv))
 
 
-def test_options_parse_and_pass_through_unchanged(tmp_path):
-    argv = [
-        "--lang", "zh-Hant", "--format", "html", "-p", "focus_region=HK", "-p", "end_year=2023",
-        "--params", "p.yml", "--jobs", "2", "--force", "--cell-timeout", "120",
-        "--out", str(tmp_path), "rd_intensity", "summary",
-    ]  # fmt: skip
+def test_options_parse_and_pass_through_unchanged(tmp_path, build_options_example):
+    expected, argv = build_options_example(out=tmp_path)
     parsed = _parse(*argv)
-    assert parsed == options.BuildOptions(
-        reports=("rd_intensity", "summary"),
-        langs=("zh-Hant",),
-        formats=("html",),
-        params=("focus_region=HK", "end_year=2023"),
-        params_file=Path("p.yml"),
-        jobs=2,
-        force=True,
-        cell_timeout=120.0,
-        out=tmp_path,
-    )
+    assert parsed == expected
     assert parsed.to_argv() == argv
     assert _parse().to_argv() == []
 
