@@ -205,3 +205,22 @@ def assert_outputs_are_the_sections(nb, cls, lang, **params):
                 assert (payload["id"], payload["kind"]) == (block.download_id, block.kind)
             else:
                 assert output.data["text/html"] == block.html, cell.source
+
+
+def run_checked_notebook(name, cls, out_dir, lang, **params):
+    """Execute a report notebook by papermill and check what every report notebook shows.
+
+    Its outputs are the sections built in-process (:func:`assert_outputs_are_the_sections`),
+    one heading is the caveats and sources one, and no zh-Hant heading holds a Latin letter.
+
+    Returns:
+        The rendered text, the output headings and the key figures of the executed notebook.
+    """
+    nb = run_notebook(name, out_dir, lang=lang, **params)
+    assert_outputs_are_the_sections(nb, cls, lang, **params)
+    heads = output_headings(nb)
+    assert any(h in ("Caveats and sources", "注意事項與資料來源") for h in heads)
+    if lang == "zh-Hant":
+        for h in heads:
+            assert not LATIN.search(h), h
+    return rendered_text(nb), heads, key_figures(nb)
