@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -29,6 +30,26 @@ def _named(exc: OSError, path: Path) -> OSError:
     return named
 
 
+def _replace(path: Path, write: Callable[[Path], object]) -> Path:
+    """Let ``write`` fill a temporary file beside ``path``, then rename it into place.
+
+    Missing parent folders are created. On any error the temporary file is removed; an
+    ``OSError`` is raised again naming ``path`` (:func:`_named`).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_beside(path)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _named(exc, path) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file renamed into place.
 
@@ -39,19 +60,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
     Returns:
         ``path``.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temp_beside(path)
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise _named(exc, path) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return _replace(Path(path), lambda tmp: tmp.write_bytes(data))
 
 
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -78,16 +87,4 @@ def atomic_copy(src: Path, dst: Path) -> Path:
     Returns:
         ``dst``.
     """
-    dst = Path(dst)
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temp_beside(dst)
-    try:
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise _named(exc, dst) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return dst
+    return _replace(Path(dst), lambda tmp: shutil.copyfile(src, tmp))

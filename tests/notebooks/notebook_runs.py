@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import papermill as pm
+import pytest
 from matplotlib.figure import Figure
 
 from gba_report import keyfigures, paths
@@ -74,6 +75,33 @@ class Run:
 
     def key_figures(self):
         return self.report.key_figures()
+
+
+def run_report(cls, lang="en", **overrides):
+    """A :class:`Run` of the report with its notebook's defaults, ``overrides`` applied."""
+    return Run(build(cls, lang, **overrides))
+
+
+def report_fixtures(cls):
+    """Module-scoped fixtures of the report with its defaults: ``en``, ``zh`` and ``reports``.
+
+    ``reports`` is ``{lang: Run}`` for both languages. Assign them in a test module, e.g.
+    ``en, zh, reports = report_fixtures(RDIntensityReport)`` (the names are the fixtures').
+    """
+
+    @pytest.fixture(scope="module")
+    def en():
+        return run_report(cls, "en")
+
+    @pytest.fixture(scope="module")
+    def zh():
+        return run_report(cls, "zh-Hant")
+
+    @pytest.fixture(scope="module")
+    def reports(en, zh):
+        return {"en": en, "zh-Hant": zh}
+
+    return en, zh, reports
 
 
 def run_notebook(name: str, out_dir: Path, **params) -> nbformat.NotebookNode:
@@ -177,3 +205,22 @@ def assert_outputs_are_the_sections(nb, cls, lang, **params):
                 assert (payload["id"], payload["kind"]) == (block.download_id, block.kind)
             else:
                 assert output.data["text/html"] == block.html, cell.source
+
+
+def run_checked_notebook(name, cls, out_dir, lang, **params):
+    """Execute a report notebook by papermill and check what every report notebook shows.
+
+    Its outputs are the sections built in-process (:func:`assert_outputs_are_the_sections`),
+    one heading is the caveats and sources one, and no zh-Hant heading holds a Latin letter.
+
+    Returns:
+        The rendered text, the output headings and the key figures of the executed notebook.
+    """
+    nb = run_notebook(name, out_dir, lang=lang, **params)
+    assert_outputs_are_the_sections(nb, cls, lang, **params)
+    heads = output_headings(nb)
+    assert any(h in ("Caveats and sources", "注意事項與資料來源") for h in heads)
+    if lang == "zh-Hant":
+        for h in heads:
+            assert not LATIN.search(h), h
+    return rendered_text(nb), heads, key_figures(nb)

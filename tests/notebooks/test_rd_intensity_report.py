@@ -1,23 +1,15 @@
 """rd_intensity: the report class run section by section (no kernel), both languages."""
 
 import pytest
-from notebook_runs import Run, build
+from notebook_runs import build, report_fixtures, run_report
 
 from gba_report.reports.rd_intensity import RDIntensityReport
 
+en, zh, reports = report_fixtures(RDIntensityReport)
+
 
 def run(lang="en", **params):
-    return Run(build(RDIntensityReport, lang, **params))
-
-
-@pytest.fixture(scope="module")
-def en():
-    return run(lang="en")
-
-
-@pytest.fixture(scope="module")
-def zh():
-    return run(lang="zh-Hant")
+    return run_report(RDIntensityReport, lang, **params)
 
 
 def test_headline_states_guangdong_2024_finding_in_english(en):

@@ -1,23 +1,15 @@
 """summary: the executive brief built from the three report classes, both languages."""
 
 import pytest
-from notebook_runs import Run, build
+from notebook_runs import build, report_fixtures, run_report
 
 from gba_report.reports.summary import SummaryReport, first_sentence
 
+en, zh, reports = report_fixtures(SummaryReport)
+
 
 def run(lang="en", **params):
-    return Run(build(SummaryReport, lang, **params))
-
-
-@pytest.fixture(scope="module")
-def en():
-    return run(lang="en")
-
-
-@pytest.fixture(scope="module")
-def zh():
-    return run(lang="zh-Hant")
+    return run_report(SummaryReport, lang, **params)
 
 
 def test_brief_holds_the_key_figures_of_the_three_reports(en):

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from gba_report.engine.options import BuildOptions
+
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = str(ROOT / "data")
 
@@ -81,3 +83,33 @@ def _unit_tier_guard(request):
         _Guard.active = False
     if _Guard.violations:
         pytest.fail(f"tests/unit may not have {_Guard.violations[0]}", pytrace=False)
+
+
+@pytest.fixture
+def build_options_example():
+    """Function ``out -> (BuildOptions, argv)``: most build options set, and their command line.
+
+    The command line is typed here, in the order :meth:`BuildOptions.to_argv` writes it
+    (reports last); ``out`` adds ``--out``.
+    """
+
+    def example(out: Path | None = None) -> tuple[BuildOptions, list[str]]:
+        options = BuildOptions(
+            reports=("rd_intensity", "summary"),
+            langs=("zh-Hant",),
+            formats=("html",),
+            params=("focus_region=HK", "end_year=2023"),
+            params_file=Path("p.yml"),
+            jobs=2,
+            force=True,
+            cell_timeout=120.0,
+            out=out,
+        )
+        argv = [
+            "--lang", "zh-Hant", "--format", "html", "-p", "focus_region=HK", "-p", "end_year=2023",
+            "--params", "p.yml", "--jobs", "2", "--force", "--cell-timeout", "120",
+            *(["--out", str(out)] if out is not None else []), "rd_intensity", "summary",
+        ]  # fmt: skip
+        return options, argv
+
+    return example

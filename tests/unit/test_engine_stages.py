@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from gba_report import cli
+from gba_report.commands import absolute_folder, builds_folder
 from gba_report.engine import config, digest, exitcodes, export, failures, options, plan
 from gba_report.engine.errors import BuildError
 from gba_report.engine.messages import (
@@ -165,24 +167,10 @@ def _parse(*argv: str) -> options.BuildOptions:
     return options.from_namespace(parser.parse_args(argv))
 
 
-def test_options_parse_and_pass_through_unchanged(tmp_path):
-    argv = [
-        "--lang", "zh-Hant", "--format", "html", "-p", "focus_region=HK", "-p", "end_year=2023",
-        "--params", "p.yml", "--jobs", "2", "--force", "--cell-timeout", "120",
-        "--out", str(tmp_path), "rd_intensity", "summary",
-    ]  # fmt: skip
+def test_options_parse_and_pass_through_unchanged(tmp_path, build_options_example):
+    expected, argv = build_options_example(out=tmp_path)
     parsed = _parse(*argv)
-    assert parsed == options.BuildOptions(
-        reports=("rd_intensity", "summary"),
-        langs=("zh-Hant",),
-        formats=("html",),
-        params=("focus_region=HK", "end_year=2023"),
-        params_file=Path("p.yml"),
-        jobs=2,
-        force=True,
-        cell_timeout=120.0,
-        out=tmp_path,
-    )
+    assert parsed == expected
     assert parsed.to_argv() == argv
     assert _parse().to_argv() == []
 
@@ -327,3 +315,19 @@ def test_a_failed_atomic_write_keeps_the_old_file(tmp_path):
         atomic_copy(tmp_path / "missing", target)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
+
+
+def test_folder_options_are_expanded_and_absolute(tmp_path, monkeypatch):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("GBA_REPORT_BUILD_DIR", str(tmp_path / "env-builds"))
+    parse = cli.make_parser().parse_args
+    assert builds_folder(parse(["history", "--out", "link"])) == tmp_path / "link"
+    assert builds_folder(parse(["reproduce", "R1", "--out", "~/b"])) == tmp_path / "home" / "b"
+    assert builds_folder(parse(["history"])) == tmp_path / "env-builds"
+    published = parse(["publish", "part1", "--out", "link"])
+    assert builds_folder(published, resolve=True) == tmp_path / "real"
+    assert absolute_folder(parse(["cache", "info", "--cache-dir", "c"]).cache_dir) == tmp_path / "c"
+    assert absolute_folder(parse(["cache", "info"]).cache_dir) is None

@@ -18,6 +18,7 @@ from gba_report.engine import exitcodes, publish
 from gba_report.engine.cache import Cache, checksum_file
 from gba_report.engine.errors import (
     BuildError,
+    BuildInterrupted,
     describe_file_system_fault,
     file_system_faults,
     is_file_system_fault,
@@ -64,6 +65,33 @@ def test_atomic_write_names_the_destination_and_leaves_nothing(tmp_path, monkeyp
     assert caught.value.errno == errno.ENOSPC
     assert caught.value.filename == str(target)
     assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("fault", "raised"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), OSError),
+        (KeyboardInterrupt(), KeyboardInterrupt),
+    ],
+)
+def test_atomic_copy_cut_short_keeps_the_old_file_and_leaves_nothing(
+    tmp_path, monkeypatch, fault, raised
+):
+    target = tmp_path / "out" / "report.pdf"
+    fileio.atomic_write_bytes(target, b"old")
+    (tmp_path / "new.pdf").write_bytes(b"new")
+
+    def half_a_copy(src, dst):
+        Path(dst).write_bytes(b"ne")
+        raise fault
+
+    monkeypatch.setattr(fileio.shutil, "copyfile", half_a_copy)
+    with pytest.raises(raised) as caught:
+        fileio.atomic_copy(tmp_path / "new.pdf", target)
+    if raised is OSError:
+        assert caught.value.filename == str(target)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["report.pdf"]
 
 
 def test_cache_entry_without_room_for_its_checksum_is_not_left(tmp_path, monkeypatch):
@@ -167,6 +195,45 @@ def test_validate_reports_an_unreadable_file_in_one_line(tmp_path, monkeypatch, 
 def test_debug_before_or_after_the_command(argv):
     args = cli.make_parser().parse_args(argv)
     assert args.debug is ("--debug" in argv)
+
+
+@pytest.mark.parametrize(
+    ("argv", "engine_call", "interrupted"),
+    [
+        (
+            ["build", "--format", "html"],
+            "gba_report.commands.build.run_build",
+            "build interrupted: workers stopped, temporary files removed, `latest` unchanged",
+        ),
+        (
+            ["reproduce", "20261129T101500Z-abc123"],
+            "gba_report.commands.reproduce.reproduce",
+            "reproduce interrupted: the re-run was stopped, its folder removed",
+        ),
+    ],
+)
+def test_engine_faults_of_a_command_are_one_line_and_their_exit_code(
+    argv, engine_call, interrupted, monkeypatch, capsys
+):
+    def disk_full(*args, **kwargs):
+        raise BuildError("cannot write /builds/x: disk full", code=4)
+
+    def stopped(*args, **kwargs):
+        raise BuildInterrupted(143)
+
+    monkeypatch.setattr(engine_call, disk_full)
+    assert cli.main(argv) == 4
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1].endswith(" error: cannot write /builds/x: disk full")
+    assert "Traceback" not in err
+    assert cli.main(["--debug", *argv]) == 4
+    assert "Traceback" in capsys.readouterr().err
+
+    monkeypatch.setattr(engine_call, stopped)
+    assert cli.main(argv) == 143
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1].endswith(f" error: {interrupted}")
+    assert "Traceback" not in err
 
 
 def test_publish_lock_held_too_long_is_exit_4(tmp_path):

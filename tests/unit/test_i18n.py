@@ -98,3 +98,22 @@ def test_confidence_marks():
 def test_join_names():
     assert i18n.join_names(["A", "B", "C"], "en") == "A, B and C"
     assert i18n.join_names(["甲", "乙", "丙"], "zh-Hant") == "甲、乙和丙"
+
+
+@pytest.mark.parametrize(
+    ("name_of", "names_in", "missing"),
+    [
+        (i18n.region_name, "_region_names", "Region code 'XX' is not in data/regions.csv"),
+        (i18n.cluster_name, "_cluster_names", "Cluster code 'XX' is not in data/clusters.csv"),
+    ],
+)
+def test_code_names_come_from_their_code_list(monkeypatch, name_of, names_in, missing):
+    # a stand-in code list: the lookup, not the data, is under test here
+    monkeypatch.setattr(i18n, names_in, lambda data_dir: {"AB": {"en": "A B", "zh-Hant": "甲乙"}})
+    assert name_of("AB", "zh-Hant") == "甲乙"
+    assert name_of("AB", "en") == "A B"
+    with pytest.raises(i18n.TranslationKeyError) as caught:
+        name_of("XX", "zh-Hant")
+    assert str(caught.value) == f"{missing} (needed for its zh-Hant name)"
+    with pytest.raises(i18n.TranslationKeyError, match="Unknown language 'fr'"):
+        name_of("AB", "fr")

@@ -120,27 +120,12 @@ def test_prune_rejects_keep_zero(tmp_path):
         prune_builds(tmp_path, keep=0)
 
 
-def test_build_command_passes_options_through(monkeypatch):
+def test_build_command_passes_options_through(monkeypatch, build_options_example):
     monkeypatch.delenv(schedule.BUILD_CMD_ENV, raising=False)
-    options = schedule.ScheduledOptions(
-        BuildOptions(
-            reports=("rd_intensity", "summary"),
-            langs=("zh-Hant",),
-            formats=("html",),
-            params=("focus_region=HK", "end_year=2023"),
-            params_file=Path("p.yml"),
-            jobs=2,
-            force=True,
-            cell_timeout=120,
-        )
-    )
-    command = schedule.build_command(options)
+    build_options, argv = build_options_example()
+    command = schedule.build_command(schedule.ScheduledOptions(build_options))
     assert command[1:4] == ["-m", "gba_report.cli", "build"]
-    assert command[4:] == [
-        "--lang", "zh-Hant", "--format", "html", "-p", "focus_region=HK", "-p", "end_year=2023",
-        "--params", "p.yml", "--jobs", "2", "--force", "--cell-timeout", "120",
-        "rd_intensity", "summary",
-    ]  # fmt: skip
+    assert command[4:] == argv
     with_out = schedule.build_command(schedule.ScheduledOptions(BuildOptions(out=Path("rel/out"))))
     assert with_out[-2:] == ["--out", str(Path("rel/out").absolute())]
     monkeypatch.setenv(schedule.BUILD_CMD_ENV, "echo stub")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from gba_report.commands import show_traceback
+from gba_report.commands import run_engine
 from gba_report.engine import exitcodes, options
 from gba_report.engine.build import run_build
-from gba_report.engine.errors import BuildError, BuildInterrupted
 from gba_report.engine.progress import Progress
 
 HELP = "execute the report notebooks and export HTML/PDF"
@@ -24,18 +23,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the build; return its exit code."""
     progress = Progress(quiet=args.quiet)
-    try:
-        result = run_build(options.from_namespace(args), progress)
-    except BuildError as exc:
-        show_traceback(args, exc)
-        progress.error(str(exc))
-        return exc.code
-    except BuildInterrupted as exc:
-        show_traceback(args, exc)
-        progress.error(
-            "build interrupted: workers stopped, temporary files removed, `latest` unchanged"
-        )
-        return exc.code
+    result = run_engine(
+        args,
+        progress,
+        lambda: run_build(options.from_namespace(args), progress),
+        "build interrupted: workers stopped, temporary files removed, `latest` unchanged",
+    )
+    if isinstance(result, int):
+        return result
     if not args.quiet:
         print(
             f"published {result.build_dir} ({result.runs} report x language runs, "

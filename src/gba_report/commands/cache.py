@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from pathlib import Path
 
+from gba_report.commands import absolute_folder, add_folder_option
 from gba_report.engine.cache import KINDS, Cache
 from gba_report.engine.config import load_config
 from gba_report.engine.errors import BuildError
@@ -24,11 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("info", "clear"),
         help="info: entries, size, oldest entry and the size cap; clear: delete every entry",
     )
-    parser.add_argument(
-        "--cache-dir",
-        type=Path,
-        metavar="DIR",
-        help="the cache folder (default: report/.cache, or GBA_REPORT_CACHE_DIR)",
+    add_folder_option(
+        parser, "--cache-dir", "the cache folder (default: report/.cache, or GBA_REPORT_CACHE_DIR)"
     )
 
 
@@ -53,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         0.
     """
-    cache = Cache(args.cache_dir.expanduser().absolute() if args.cache_dir else None)
+    cache = Cache(absolute_folder(args.cache_dir))
     if args.action == "clear":
         removed = cache.clear()
         print(f"cache cleared: {removed} entries deleted from {cache.root}")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from gba_report import paths
+from gba_report.commands import add_builds_option, builds_folder
 from gba_report.engine import history
 from gba_report.engine.index import write_history_index
 
@@ -19,12 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     Args:
         parser: The sub-command's parser.
     """
-    parser.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        help="builds folder (default: report/build, or GBA_REPORT_BUILD_DIR)",
-    )
+    add_builds_option(parser)
     parser.add_argument("--quiet", action="store_true", help="print only the page's path")
 
 
@@ -37,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         0, or 1 when there is no builds folder yet.
     """
-    root = args.out.expanduser().absolute() if args.out else paths.builds_dir()
+    root = builds_folder(args)
     index = write_history_index(root)
     if index is None:
         print(f"gba-report history: no builds folder at {root}; run `make report`", file=sys.stderr)

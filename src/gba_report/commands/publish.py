@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gba_report import paths
+from gba_report.commands import add_builds_option, builds_folder
 from gba_report.engine import exitcodes
 from gba_report.engine.errors import BuildError
 from gba_report.engine.parts import publish_parts
@@ -24,20 +24,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "4 could not publish."
     )
     parser.add_argument("parts", nargs="+", type=Path, metavar="PART_DIR", help="part folders")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        help="builds folder holding <run id>/ and latest "
-        "(default: report/build, or GBA_REPORT_BUILD_DIR)",
-    )
+    add_builds_option(parser, "builds folder holding <run id>/ and latest")
     parser.add_argument("--quiet", "-q", action="store_true", help="print errors only")
 
 
 def run(args: argparse.Namespace) -> int:
     """Check and publish the parts; return the exit code."""
     progress = Progress(quiet=args.quiet)
-    builds = args.out.expanduser().resolve() if args.out else paths.builds_dir()
+    builds = builds_folder(args, resolve=True)
     try:
         final, built = publish_parts(args.parts, builds)
     except BuildError as exc:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from gba_report import paths
-from gba_report.commands import show_traceback
+from gba_report.commands import add_builds_option, builds_folder, run_engine
 from gba_report.engine import exitcodes
-from gba_report.engine.errors import BuildError, BuildInterrupted
 from gba_report.engine.progress import Progress
 
 HELP = "re-run a kept build with its parameters and data; say whether it came out the same"
@@ -34,12 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
     parser.add_argument("run_id", metavar="RUN_ID", help="a kept build (`gba-report history`)")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        help="builds folder holding RUN_ID (default: report/build, or GBA_REPORT_BUILD_DIR)",
-    )
+    add_builds_option(parser, "builds folder holding RUN_ID")
     parser.add_argument("--jobs", "-j", type=int, metavar="N", help="reports run in parallel")
     parser.add_argument(
         "--keep", action="store_true", help="keep the temporary builds folder and print its path"
@@ -62,17 +54,15 @@ def run(args: argparse.Namespace) -> int:
     from gba_report.engine.reproduce import reproduce
 
     progress = Progress(quiet=args.quiet)
-    builds = args.out.expanduser().absolute() if args.out else paths.builds_dir()
-    try:
-        result = reproduce(builds, args.run_id, progress, jobs=args.jobs, keep=args.keep)
-    except BuildError as exc:
-        show_traceback(args, exc)
-        progress.error(str(exc))
-        return exc.code
-    except BuildInterrupted as exc:
-        show_traceback(args, exc)
-        progress.error("reproduce interrupted: the re-run was stopped, its folder removed")
-        return exc.code
+    builds = builds_folder(args)
+    result = run_engine(
+        args,
+        progress,
+        lambda: reproduce(builds, args.run_id, progress, jobs=args.jobs, keep=args.keep),
+        "reproduce interrupted: the re-run was stopped, its folder removed",
+    )
+    if isinstance(result, int):
+        return result
     if result.kept is not None:
         print(f"re-run kept in {result.kept}")
     if result.identical:

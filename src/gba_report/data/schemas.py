@@ -104,6 +104,10 @@ def _provenance(with_confidence: bool = True, optional: bool = False) -> tuple[C
     return tuple(cols)
 
 
+def _by_name(*tables: Table) -> dict[str, Table]:
+    return {table.name: table for table in tables}
+
+
 REGION_TYPES = ("country", "province", "sar", "city", "city_group", "economy", "aggregate")
 RD_SERIES = (
     "nbs_first_release",
@@ -168,8 +172,8 @@ RD_COLUMNS = (
     Col("note"),
 )
 
-TABLES: dict[str, Table] = {
-    "sources": Table(
+TABLES: dict[str, Table] = _by_name(
+    Table(
         "sources",
         (
             Col("source_id", required=True, pattern=r"^[^;\s]+$"),
@@ -192,7 +196,7 @@ TABLES: dict[str, Table] = {
         ),
         keys=(("source_id",),),
     ),
-    "regions": Table(
+    Table(
         "regions",
         (
             Col("region_code", required=True, pattern=r"^[A-Z][A-Z0-9]{1,5}$"),
@@ -206,20 +210,20 @@ TABLES: dict[str, Table] = {
         ),
         keys=(("region_code",),),
     ),
-    "rd_intensity": Table(
+    Table(
         "rd_intensity",
         RD_COLUMNS,
         keys=(("region_code", "year", "series", "vintage"),),
         period_column="year",
     ),
     # One writer per dataset: the World Bank refresh writes this table, the build never does.
-    "rd_intensity_worldbank": Table(
+    Table(
         "rd_intensity_worldbank",
         RD_COLUMNS,
         keys=(("region_code", "year", "series", "vintage"),),
         period_column="year",
     ),
-    "hk_gerd_by_sector": Table(
+    Table(
         "hk_gerd_by_sector",
         (
             Col("region_code", allowed=("HK",), optional=True),
@@ -237,7 +241,7 @@ TABLES: dict[str, Table] = {
         keys=(("year", "sector"),),
         period_column="year",
     ),
-    "crossborder_funding": Table(
+    Table(
         "crossborder_funding",
         (
             Col("event_id", required=True, pattern=r"^[A-Za-z]+\d+$"),
@@ -268,7 +272,7 @@ TABLES: dict[str, Table] = {
         keys=(("event_id",),),
         period_column="date",
     ),
-    "shared_facilities": Table(
+    Table(
         "shared_facilities",
         (
             Col("facility_code", required=True, pattern=r"^[a-z0-9_]+$"),
@@ -290,7 +294,7 @@ TABLES: dict[str, Table] = {
         keys=(("facility_code", "metric", "as_of"),),
         period_column="as_of",
     ),
-    "clusters": Table(
+    Table(
         "clusters",
         (
             Col("cluster_code", required=True, pattern=r"^[a-z][a-z0-9_]*$"),
@@ -303,7 +307,7 @@ TABLES: dict[str, Table] = {
         ),
         keys=(("cluster_code",),),
     ),
-    "gii_cluster_ranks": Table(
+    Table(
         "gii_cluster_ranks",
         (
             Col("edition", "integer", required=True, min=2017, max=2030),
@@ -323,7 +327,7 @@ TABLES: dict[str, Table] = {
         keys=(("edition", "cluster_code"), ("edition", "rank")),
         period_column="edition",
     ),
-    "gii_methodology": Table(
+    Table(
         "gii_methodology",
         (
             Col("edition", "integer", required=True, min=2017, max=2030),
@@ -336,7 +340,7 @@ TABLES: dict[str, Table] = {
         keys=(("edition", "change_code"),),
         period_column="edition",
     ),
-    "gii_economy_ranks": Table(
+    Table(
         "gii_economy_ranks",
         (
             Col("edition", "integer", required=True, min=2017, max=2030),
@@ -349,7 +353,7 @@ TABLES: dict[str, Table] = {
         keys=(("edition", "economy_code"),),
         period_column="edition",
     ),
-    "gii_clusters_per_economy": Table(
+    Table(
         "gii_clusters_per_economy",
         (
             Col("edition", "integer", required=True, min=2017, max=2030),
@@ -362,7 +366,7 @@ TABLES: dict[str, Table] = {
         keys=(("edition", "economy_code"),),
         period_column="edition",
     ),
-    "article_claims": Table(
+    Table(
         "article_claims",
         (
             Col("claim_id", required=True, pattern=r"^C\d+$"),
@@ -380,7 +384,7 @@ TABLES: dict[str, Table] = {
         ),
         keys=(("claim_id",),),
     ),
-    "targets": Table(
+    Table(
         "targets",
         (
             Col("target_id", required=True),
@@ -399,7 +403,7 @@ TABLES: dict[str, Table] = {
         keys=(("target_id",),),
         period_column="target_year",
     ),
-    "exchange_rates": Table(
+    Table(
         "exchange_rates",
         (
             Col("rate_id", required=True),
@@ -416,7 +420,7 @@ TABLES: dict[str, Table] = {
         keys=(("rate_id",),),
         period_column="date",
     ),
-    "fx_year_end": Table(
+    Table(
         "fx_year_end",
         (
             Col("rate_id", required=True, pattern=r"^[a-z0-9_]+$"),
@@ -437,7 +441,7 @@ TABLES: dict[str, Table] = {
         keys=(("rate_id",), ("year", "rate_type")),
         period_column="year",
     ),
-}
+)
 
 #: Order in which tables are loaded/validated: code lists first.
 DATASET_ORDER = (

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+#: The end of every ``--out`` help: where the builds folder is when none is given.
+BUILDS_DEFAULT = "(default: report/build, or GBA_REPORT_BUILD_DIR)"
+
 
 def positive_int(text: str) -> int:
     """Parse a whole number of at least 1 (argparse type).
@@ -39,9 +42,18 @@ def positive_seconds(text: str) -> float:
     return value
 
 
-def _cli(*flags: str, absolute: bool = False, **argparse_kwargs: Any) -> dict[str, Any]:
-    """Field metadata: the option's flags (the first is the one :meth:`to_argv` writes)."""
-    return {"flags": flags, "absolute": absolute, "argparse": argparse_kwargs}
+def _option(default: Any, *flags: str, absolute: bool = False, **argparse_kwargs: Any) -> Any:
+    """A field of :class:`BuildOptions` with its command-line form in the metadata.
+
+    Args:
+        default: The field's default (also the option's when it is not given).
+        flags: The option's flags (the first is the one :meth:`BuildOptions.to_argv` writes);
+            none for the positional argument.
+        absolute: :meth:`BuildOptions.to_argv` writes the path made absolute.
+        argparse_kwargs: The rest of the ``add_argument`` call.
+    """
+    metadata = {"flags": flags, "absolute": absolute, "argparse": argparse_kwargs}
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -69,128 +81,100 @@ class BuildOptions:
             ``DASK_SCHEDULER_ADDRESS``, else a LocalCluster of ``--jobs`` workers).
     """
 
-    reports: tuple[str, ...] = field(
-        default=(),
-        metadata=_cli(nargs="*", metavar="REPORT", help="reports to build (default: all)"),
+    reports: tuple[str, ...] = _option(
+        (), nargs="*", metavar="REPORT", help="reports to build (default: all)"
     )
-    langs: tuple[str, ...] | None = field(
-        default=None,
-        metadata=_cli(
-            "--lang",
-            action="append",
-            metavar="LANG",
-            help="en, zh-Hant or all (default: all; repeat or comma-separate for several)",
-        ),
+    langs: tuple[str, ...] | None = _option(
+        None,
+        "--lang",
+        action="append",
+        metavar="LANG",
+        help="en, zh-Hant or all (default: all; repeat or comma-separate for several)",
     )
-    formats: tuple[str, ...] | None = field(
-        default=None,
-        metadata=_cli(
-            "--format",
-            action="append",
-            metavar="FMT",
-            help="html, pdf or a comma-separated list (default: html,pdf)",
-        ),
+    formats: tuple[str, ...] | None = _option(
+        None,
+        "--format",
+        action="append",
+        metavar="FMT",
+        help="html, pdf or a comma-separated list (default: html,pdf)",
     )
-    params: tuple[str, ...] = field(
-        default=(),
-        metadata=_cli(
-            "-p",
-            "--param",
-            action="append",
-            metavar="NAME=VALUE",
-            help="set a parameter (REPORT.NAME=VALUE for one report only); repeatable. "
-            "Lists: comma-separated; booleans: true/false/yes/no/1/0",
-        ),
+    params: tuple[str, ...] = _option(
+        (),
+        "-p",
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="set a parameter (REPORT.NAME=VALUE for one report only); repeatable. "
+        "Lists: comma-separated; booleans: true/false/yes/no/1/0",
     )
-    params_file: Path | None = field(
-        default=None,
-        metadata=_cli(
-            "--params",
-            type=Path,
-            metavar="FILE.yml",
-            help="YAML file of parameters (NAME: VALUE, or REPORT: {NAME: VALUE}); -p wins",
-        ),
+    params_file: Path | None = _option(
+        None,
+        "--params",
+        type=Path,
+        metavar="FILE.yml",
+        help="YAML file of parameters (NAME: VALUE, or REPORT: {NAME: VALUE}); -p wins",
     )
-    jobs: int | None = field(
-        default=None,
-        metadata=_cli(
-            "--jobs",
-            "-j",
-            type=positive_int,
-            metavar="N",
-            help="reports run in parallel (default: CPU count)",
-        ),
+    jobs: int | None = _option(
+        None,
+        "--jobs",
+        "-j",
+        type=positive_int,
+        metavar="N",
+        help="reports run in parallel (default: CPU count)",
     )
-    force: bool = field(
-        default=False,
-        metadata=_cli(
-            "--force", action="store_true", help="re-execute and re-export, ignoring the cache"
-        ),
+    force: bool = _option(
+        False, "--force", action="store_true", help="re-execute and re-export, ignoring the cache"
     )
-    cell_timeout: float | None = field(
-        default=None,
-        metadata=_cli(
-            "--cell-timeout",
-            type=positive_seconds,
-            metavar="S",
-            help="stop a report when one cell runs longer than S seconds (default: reports.yml)",
-        ),
+    cell_timeout: float | None = _option(
+        None,
+        "--cell-timeout",
+        type=positive_seconds,
+        metavar="S",
+        help="stop a report when one cell runs longer than S seconds (default: reports.yml)",
     )
-    out: Path | None = field(
-        default=None,
-        metadata=_cli(
-            "--out",
-            absolute=True,
-            type=Path,
-            metavar="DIR",
-            help="builds folder holding <run id>/ and latest "
-            "(default: report/build, or GBA_REPORT_BUILD_DIR); with --shard: the part folder",
-        ),
+    out: Path | None = _option(
+        None,
+        "--out",
+        absolute=True,
+        type=Path,
+        metavar="DIR",
+        help=f"builds folder holding <run id>/ and latest {BUILDS_DEFAULT}; "
+        "with --shard: the part folder",
     )
-    matrix: tuple[str, ...] = field(
-        default=(),
-        metadata=_cli(
-            "--matrix",
-            action="append",
-            metavar="[REPORT.]NAME=V1,V2",
-            help="build one variant per value (@provinces, @gba_cities, ... expand to code "
-            "lists; ';' separates list values); several --matrix make a product",
-        ),
+    matrix: tuple[str, ...] = _option(
+        (),
+        "--matrix",
+        action="append",
+        metavar="[REPORT.]NAME=V1,V2",
+        help="build one variant per value (@provinces, @gba_cities, ... expand to code "
+        "lists; ';' separates list values); several --matrix make a product",
     )
-    variants: str | None = field(
-        default=None,
-        metadata=_cli(
-            "--variants",
-            metavar="NAME",
-            help="build a named variant set from report/reports.yml (variants:)",
-        ),
+    variants: str | None = _option(
+        None,
+        "--variants",
+        metavar="NAME",
+        help="build a named variant set from report/reports.yml (variants:)",
     )
-    shard: str | None = field(
-        default=None,
-        metadata=_cli(
-            "--shard",
-            metavar="I/N",
-            help="build slice I of N of the jobs (stable order) into --out as a part; "
-            "join the parts with `gba-report publish`",
-        ),
+    shard: str | None = _option(
+        None,
+        "--shard",
+        metavar="I/N",
+        help="build slice I of N of the jobs (stable order) into --out as a part; "
+        "join the parts with `gba-report publish`",
     )
-    executor: str | None = field(
-        default=None,
-        metadata=_cli(
-            "--executor",
-            choices=("local", "dask"),
-            help="where jobs run: local worker processes (default) or a Dask cluster "
-            "(needs the [dask] extra)",
-        ),
+    executor: str | None = _option(
+        None,
+        "--executor",
+        choices=("local", "dask"),
+        help="where jobs run: local worker processes (default) or a Dask cluster "
+        "(needs the [dask] extra)",
     )
-    scheduler: str | None = field(
-        default=None,
-        metadata=_cli(
-            "--scheduler",
-            metavar="ADDRESS",
-            help="Dask scheduler for --executor dask, e.g. tcp://HOST:8786 (default: "
-            "DASK_SCHEDULER_ADDRESS, else a LocalCluster of --jobs worker processes)",
-        ),
+    scheduler: str | None = _option(
+        None,
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler for --executor dask, e.g. tcp://HOST:8786 (default: "
+        "DASK_SCHEDULER_ADDRESS, else a LocalCluster of --jobs worker processes)",
     )
 
     def to_argv(self) -> list[str]:

@@ -26,7 +26,7 @@ API (used by every report module):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
@@ -153,6 +153,19 @@ def _cluster_names(_data_dir: str) -> dict[str, dict[str, str]]:
     return _names(data.load_clusters(), "cluster_code")
 
 
+def _codelist_name(
+    names_in: Callable[[str], dict[str, dict[str, str]]], what: str, csv: str, code: str, lang: str
+) -> str:
+    """The ``lang`` name of ``code`` in a code list of ``data/`` (``names_in(data folder)``)."""
+    _check_lang(lang)
+    names = names_in(str(paths.data_dir()))
+    if code not in names:
+        raise TranslationKeyError(
+            f"{what} code {code!r} is not in data/{csv} (needed for its {lang} name)"
+        )
+    return names[code][lang]
+
+
 def region_name(code: str, lang: str) -> str:
     """Return the name of a region (province, city, economy...) in ``lang``.
 
@@ -163,13 +176,7 @@ def region_name(code: str, lang: str) -> str:
     Raises:
         TranslationKeyError: The code is not in the region codelist.
     """
-    _check_lang(lang)
-    names = _region_names(str(paths.data_dir()))
-    if code not in names:
-        raise TranslationKeyError(
-            f"Region code {code!r} is not in data/regions.csv (needed for its {lang} name)"
-        )
-    return names[code][lang]
+    return _codelist_name(_region_names, "Region", "regions.csv", code, lang)
 
 
 def cluster_name(code: str, lang: str) -> str:
@@ -182,13 +189,7 @@ def cluster_name(code: str, lang: str) -> str:
     Raises:
         TranslationKeyError: The code is not in the cluster codelist.
     """
-    _check_lang(lang)
-    names = _cluster_names(str(paths.data_dir()))
-    if code not in names:
-        raise TranslationKeyError(
-            f"Cluster code {code!r} is not in data/clusters.csv (needed for its {lang} name)"
-        )
-    return names[code][lang]
+    return _codelist_name(_cluster_names, "Cluster", "clusters.csv", code, lang)
 
 
 def join_names(names: Iterable[str], lang: str) -> str:
