@@ -207,7 +207,7 @@ def test_debug_before_or_after_the_command(argv):
         ),
         (
             ["reproduce", "20261129T101500Z-abc123"],
-            "gba_report.commands.reproduce.reproduce",
+            "gba_report.engine.reproduce.reproduce",  # imported when the command runs
             "reproduce interrupted: the re-run was stopped, its folder removed",
         ),
     ],
