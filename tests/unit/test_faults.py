@@ -247,3 +247,18 @@ def test_publish_lock_held_too_long_is_exit_4(tmp_path):
     assert str(caught.value) == (
         f"another build has held {builds / '.publish.lock'} for over 0 s; nothing was published"
     )
+
+
+def test_publish_and_reproduce_options_follow_the_build_rules(tmp_path, capsys):
+    # --debug adds the traceback to publish's one-line fault too (the README: "any command")
+    missing = tmp_path / "no-such-part"
+    assert cli.main(["--debug", "publish", str(missing), "--out", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" in err and str(missing) in err.splitlines()[-1]
+    assert cli.main(["publish", str(missing), "--out", str(tmp_path / "b")]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+    # reproduce --jobs takes a whole number of at least 1, like build --jobs
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["reproduce", "20261129T101500Z-abc123", "--jobs", "0"])
+    assert stop.value.code == 2
+    assert "--jobs" in capsys.readouterr().err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gba_report.commands import add_builds_option, builds_folder
+from gba_report.commands import add_builds_option, builds_folder, show_traceback
 from gba_report.engine import exitcodes
 from gba_report.engine.errors import BuildError
 from gba_report.engine.parts import publish_parts
@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         final, built = publish_parts(args.parts, builds)
     except BuildError as exc:
+        show_traceback(args, exc)
         progress.error(str(exc))
         return exc.code
     if not args.quiet:

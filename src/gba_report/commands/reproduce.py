@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from gba_report.commands import add_builds_option, builds_folder, run_engine
-from gba_report.engine import exitcodes
+from gba_report.engine import exitcodes, options
 from gba_report.engine.progress import Progress
 
 HELP = "re-run a kept build with its parameters and data; say whether it came out the same"
@@ -32,7 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
     parser.add_argument("run_id", metavar="RUN_ID", help="a kept build (`gba-report history`)")
     add_builds_option(parser, "builds folder holding RUN_ID")
-    parser.add_argument("--jobs", "-j", type=int, metavar="N", help="reports run in parallel")
+    parser.add_argument(
+        "--jobs", "-j", type=options.positive_int, metavar="N", help="reports run in parallel"
+    )
     parser.add_argument(
         "--keep", action="store_true", help="keep the temporary builds folder and print its path"
     )
