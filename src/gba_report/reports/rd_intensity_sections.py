@@ -226,18 +226,10 @@ def intensity_over_time(report: BaseReport, a: rd.RDAnalysis) -> Section:
     f, frame = a.facts, a.lines(a.domestic)
     if frame.empty or f.intensity is None:
         return _no_data(report, a, "intensity_over_time", "intensity")
-    single = f.intensity_first.year == f.intensity.year
-    s = report.section("intensity_over_time").heading(
-        report.t(
-            "over_time_single" if single else "over_time_heading",
-            region=report.region(a.focus),
-            first=report.pct(f.intensity_first.value),
-            first_year=report.year(f.intensity_first.year),
-            last=report.pct(f.intensity.value),
-            last_year=report.year(f.intensity.year),
-            change=report.pp(f.intensity_change_pp),
-        )
-    )
+    s = report.section("intensity_over_time").heading(vint.over_time_heading(report, a))
+    spans = vint.basis_spans(a)
+    if len(spans) > 1 and f.intensity_first.year != f.intensity.year:
+        s.para(vint.span_changes(report, spans))
     caption = report.t("over_time_caption", series=vint.series_caption(report, frame))
     _intensity_chart(
         report, a, s, frame, a.domestic, caption + vint.breaks_text(report, frame), height=3.5
@@ -537,16 +529,7 @@ def cities(report: BaseReport, a: rd.RDAnalysis) -> Section:
     points = a.cities
     if points.empty:
         return _no_data(report, a, "cities", "cities")
-    best = rd.best_city(points)
-    s = report.section("cities").heading(
-        report.t(
-            "cities_heading",
-            city=report.region(best["region_code"]),
-            value=report.pct(best[INTENSITY]),
-            year=report.year(best["year"]),
-            n=points["region_code"].nunique(),
-        )
-    )
+    s = report.section("cities").heading(vint.cities_heading(report, points))
     reference = a.series("GD")
     fig = lines.points_by_year(
         points,
