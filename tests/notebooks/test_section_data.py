@@ -270,6 +270,7 @@ COLUMNS = {
             "verdict",
             "verdict_name",
             "finding",
+            "figure_dates",
             *PROVENANCE,
         ],
         "sources": SOURCES,
