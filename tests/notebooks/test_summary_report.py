@@ -157,9 +157,9 @@ def test_claims_table_dates_each_figure(en, zh):
     # totals over RMB 440 m (end-June 2021) and over RMB 750 m (2023-04-15); C12 nothing found
     table = next(o for o in en.outputs if "gba-claims" in getattr(o, "html", "")).html
     rows = {re.match(r"<td[^>]*>(C\d+)", r).group(1): r for r in table.split("<tr>")[2:]}
-    assert "Figures dated 12 December 2023; 26 October 2024." in rows["C9"]
-    assert "Figures dated 30 June 2021; 15 April 2023." in rows["C6"]
-    assert "Figures dated" not in rows["C12"]
+    assert "(12 Dec 2023; 26 Oct 2024)" in rows["C9"]
+    assert "(30 Jun 2021; 15 Apr 2023)" in rows["C6"]
+    assert 'class="gba-verdict">(' not in rows["C12"]
     zh_table = next(o for o in zh.outputs if "gba-claims" in getattr(o, "html", "")).html
     assert "數字日期：2023年12月12日；2024年10月26日。" in zh_table
     data = en.sections["claims"].data.set_index("claim_id")["figure_dates"]

@@ -8,9 +8,10 @@ Each function takes the report (strings, formats, section builder) and its
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from gba_report.analysis import rd
 from gba_report.analysis.series import INTENSITY, NATIONAL, SPEND
@@ -107,6 +108,27 @@ def _facts(report: BaseReport, a: rd.RDAnalysis) -> pd.DataFrame:
 
 def _labels(report: BaseReport, codes: Sequence[str]) -> dict[str, str]:
     return {c: report.region(c) for c in codes}
+
+
+def _ranked_bars(
+    report: BaseReport,
+    a: rd.RDAnalysis,
+    rows: pd.DataFrame,
+    value: str,
+    axis: str,
+    value_fmt: Callable[[float], str],
+) -> Figure:
+    """Horizontal bars of ``rows`` by ``value``, largest first, the focus highlighted."""
+    labelled = rows.assign(label=[report.region(c) for c in rows["region_code"]])
+    return bars.barh_ranked(
+        labelled,
+        value,
+        "label",
+        "region_code",
+        highlight=[a.focus],
+        xlabel=report.t(axis),
+        value_fmt=value_fmt,
+    )
 
 
 def intro(report: BaseReport, a: rd.RDAnalysis) -> Section:
@@ -266,16 +288,8 @@ def international(report: BaseReport, a: rd.RDAnalysis) -> Section:
                 below=report.names(report.region_in_text(c) for c in standing.below),
             )
         )
-    rows = comp.rows.assign(label=[report.region(c) for c in comp.rows["region_code"]])
-    fig = bars.barh_ranked(
-        rows,
-        INTENSITY,
-        "label",
-        "region_code",
-        highlight=[a.focus],
-        xlabel=report.t("axis_intensity"),
-        value_fmt=lambda v: report.pct(v),
-    )
+    rows = comp.rows
+    fig = _ranked_bars(report, a, rows, INTENSITY, "axis_intensity", report.pct)
     focus_row = rows[~rows["is_like_for_like"].astype(bool)]
     focus_basis = report.t(f"basis.{focus_row['basis'].iloc[0]}") if len(focus_row) else ""
     caption = report.t(
@@ -352,16 +366,8 @@ def spend_by_province(report: BaseReport, a: rd.RDAnalysis) -> Section:
                 rank=int(r.newer["rank"]),
             )
         )
-    shown = r.shown.assign(label=[report.region(c) for c in r.shown["region_code"]])
-    fig = bars.barh_ranked(
-        shown,
-        SPEND,
-        "label",
-        "region_code",
-        highlight=[a.focus],
-        xlabel=report.t("axis_spend"),
-        value_fmt=lambda v: report.num(v, 1),
-    )
+    shown = r.shown
+    fig = _ranked_bars(report, a, shown, SPEND, "axis_spend", lambda v: report.num(v, 1))
     caption = report.t("spend_caption", year=report.year(r.year), n=len(r.ranked), shown=len(shown))
     s.chart(fig, caption, sorted(set(shown["source_id"])), shown["confidence"])
     return s.done(_frame(report, "spend_by_province", r.shown))

@@ -21,34 +21,31 @@ def sep(report: BaseReport) -> str:
     return " " if report.lang == "en" else ""
 
 
+def _items(report: BaseReport, rows: pd.DataFrame, key: str) -> str:
+    """One ``key`` item per row of ``rows`` (region, year, value, first release), joined."""
+    return report.names(
+        report.t(
+            key,
+            region=report.region(r.region_code),
+            year=report.year(r.year),
+            value=report.pct(getattr(r, INTENSITY)),
+            first=report.pct(r.first_release_value) if pd.notna(r.first_release_value) else "",
+        )
+        for r in rows.itertuples()
+    )
+
+
 def vintage_text(report: BaseReport, frame: pd.DataFrame) -> str:
     """Caption text: revised points drawn (with their first releases) and provisional points."""
     text = ""
-    revised = frame[frame["is_revised"].astype(bool)]
-    if len(revised):
-        items = report.names(
-            report.t(
-                "revised_item",
-                region=report.region(r.region_code),
-                year=report.year(r.year),
-                value=report.pct(getattr(r, INTENSITY)),
-                first=report.pct(r.first_release_value),
-            )
-            for r in revised.itertuples()
-            if pd.notna(r.first_release_value)
+    revised = frame[frame["is_revised"].astype(bool) & frame["first_release_value"].notna()]
+    if frame["is_revised"].astype(bool).any():
+        text += sep(report) + report.t(
+            "revised_note", items=_items(report, revised, "revised_item")
         )
-        text += sep(report) + report.t("revised_note", items=items)
     provisional = frame[frame["is_provisional"].astype(bool)]
     if len(provisional):
-        items = report.names(
-            report.t(
-                "provisional_item",
-                region=report.region(r.region_code),
-                year=report.year(r.year),
-                value=report.pct(getattr(r, INTENSITY)),
-            )
-            for r in provisional.itertuples()
-        )
+        items = _items(report, provisional, "provisional_item")
         text += sep(report) + report.t("provisional_note", items=items)
     return text
 

@@ -227,6 +227,8 @@ def _figure_dates(report: BaseReport, dates: object) -> str:
         return ""
     precision = {4: "year", 7: "month", 10: "day"}
     when = [i18n.fmt_date(d, precision[len(d)], report.lang) for d in parts]
+    if report.lang == "en":  # short month names: the brief's table has little room
+        when = [re.sub(r"\b([A-Z][a-z]{2})[a-z]+\b", r"\1", w) for w in when]
     text = report.t("figure_dates", dates=("; " if report.lang == "en" else "；").join(when))
     return f' <span class="gba-verdict">{_text(text)}</span>'
 
