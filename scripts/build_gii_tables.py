@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from gba_report.data import provenance
@@ -174,6 +175,31 @@ RANK_VALUES = (
 )
 
 
+def _decided(
+    ref: Path, g: GII, name: str, keys: tuple[str, ...]
+) -> Iterator[tuple[str, dict[str, str], dict[str, str]]]:
+    """Each row of the additions file ``name`` with its decision, leave_out rows skipped.
+
+    The decisions file (``data/curation/decisions/<name>``) holds one decision per row, in
+    order; its ``ref_key`` (``keys`` of the row, ``|``-joined) must match the row, and a row
+    left out must say why.
+
+    Yields:
+        ``(where, row, decision)``: ``where`` names the decision row for messages.
+    """
+    decisions = read_csv(g.cur / "decisions" / name)
+    extra = read_csv(ref / ADDITIONS / name)
+    check(len(decisions) == len(extra), f"decisions/{name}: one per row")
+    for number, (r, dec) in enumerate(zip(extra, decisions, strict=True), start=1):
+        where = f"decisions/{name} row {number}"
+        ref_key = "|".join(r[k] for k in keys)
+        check(dec["ref_key"] == ref_key, f"{where}: ref_key must be {ref_key!r}")
+        if dec["action"] == "leave_out":
+            check(bool(dec["note"]), f"{where}: say why the row is left out")
+            continue
+        yield where, r, dec
+
+
 def apply_rank_additions(ref: Path, g: GII, rows: dict[tuple[int, str], dict[str, str]]) -> None:
     """Apply decisions/gii_cluster_rankings_additions.csv, one decision per reference row.
 
@@ -182,17 +208,9 @@ def apply_rank_additions(ref: Path, g: GII, rows: dict[tuple[int, str], dict[str
     a different count is a stop), ``conflict`` (a different rank: the table keeps the rank of
     the better source, the other rank and its source go into the note), ``leave_out``.
     """
-    decisions = read_csv(g.cur / "decisions" / "gii_cluster_rankings_additions.csv")
-    extra = read_csv(ref / ADDITIONS / "gii_cluster_rankings_additions.csv")
-    check(len(decisions) == len(extra), "decisions/gii_cluster_rankings_additions.csv: one per row")
-    for number, (r, dec) in enumerate(zip(extra, decisions, strict=True), start=1):
-        where = f"decisions/gii_cluster_rankings_additions.csv row {number}"
-        ref_key = f"{r['edition']}|{r['rank']}|{r['cluster']}"
-        check(dec["ref_key"] == ref_key, f"{where}: ref_key must be {ref_key!r}")
+    keys = ("edition", "rank", "cluster")
+    for where, r, dec in _decided(ref, g, "gii_cluster_rankings_additions.csv", keys):
         action = dec["action"]
-        if action == "leave_out":
-            check(bool(dec["note"]), f"{where}: say why the row is left out")
-            continue
         code = g.code(r["cluster"])
         key = (int(r["edition"]), code)
         ids = g.source_ids(r["source"], where)
@@ -273,17 +291,9 @@ def apply_economy_additions(ref: Path, g: GII, rows: dict[tuple[int, str], dict[
     is kept out and named in the note), ``conflict`` (a different rank: the table keeps its
     rank, the note names the other), ``leave_out`` (with the reason).
     """
-    decisions = read_csv(g.cur / "decisions" / "gii_economy_ranks_additions.csv")
-    extra = read_csv(ref / ADDITIONS / "gii_economy_ranks_additions.csv")
-    check(len(decisions) == len(extra), "decisions/gii_economy_ranks_additions.csv: one per row")
-    for number, (r, dec) in enumerate(zip(extra, decisions, strict=True), start=1):
-        where = f"decisions/gii_economy_ranks_additions.csv row {number}"
-        ref_key = f"{r['edition']}|{r['economy']}|{r['gii_rank']}"
-        check(dec["ref_key"] == ref_key, f"{where}: ref_key must be {ref_key!r}")
+    keys = ("edition", "economy", "gii_rank")
+    for where, r, dec in _decided(ref, g, "gii_economy_ranks_additions.csv", keys):
         action = dec["action"]
-        if action == "leave_out":
-            check(bool(dec["note"]), f"{where}: say why the row is left out")
-            continue
         check(r["economy"] in g.d["economy_iso3"], f"{where}: {r['economy']} not in economy_iso3")
         code = g.d["economy_iso3"][r["economy"]]
         key = (int(r["edition"]), code)

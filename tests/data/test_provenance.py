@@ -148,7 +148,39 @@ def test_retrieval_hash_of_a_file_read_at_a_commit(sources) -> None:
         "e98dbb971857a88495c8dd986f8c297715026f09dbfaaace1ad8647ed932d517"
     )
     assert "@b5952bbb634c95d67248288bcd14e1e42d5001bc:" in row.retrieval_location
-    # a hash is recorded only where a single file was read (never for a web page or a folder)
+    # a hash is recorded only where a single file was read (never for a web page or a folder):
+    # a repository file pinned to a commit, or a local file
     hashed = sources[sources.retrieval_sha256 != ""]
-    assert set(hashed.retrieval_kind) <= {"verbatim_copy", "official_data"}
+    one_file = (
+        r"(github:[\w.-]+/[\w.-]+@[0-9a-f]{40}:"
+        r"|https://github\.com/[\w.-]+/[\w.-]+/blob/[0-9a-f]{40}/"
+        r"|\.\./)[^ ()]+\.\w+"
+    )
+    assert hashed.retrieval_location.str.fullmatch(one_file).all()
     assert hashed.retrieval_sha256.str.fullmatch(r"[0-9a-f]{64}").all()
+
+
+#: sha256 of each file read, computed from its bytes (``git -C <clone> cat-file blob
+#: <commit>:<path> | sha256sum``; ``sha256sum ../shared/brief/source-article.zh-Hant.txt``).
+FILE_HASHES = {
+    # huhuaping/techme@9ad60a1: data-raw/data-tidy/tech-yearbook/.../01-activity/2010.xlsx
+    "nbs-yearbook-2010": "bb790c066c0e53e06e8239b8424fe55adc55699769614f5fccdd94af9f5c2118",
+    # USStudiesCentre/global-innovation-index@74ae5b0: complete_graphs/timeseries_rank/ranking.csv
+    "gii-usstudies-rank-series": "c9f1a4ec8636a238bbfdb8522c3017f8a82ea39e8ae9ba26ac6624f4847c3b26",
+    # yukifuruse1217/pub_fee@15705a3: research-spending-gdp.csv
+    "owid-research-spending": "13deb2a6784bed10a76f1c1d76404aaf5ce5f97173740cf8be9c01a93cb11f4d",
+    # the source article itself
+    "article-wwp-2025": "973367dd2eee9d001fbe6d0e4267a610a247cb102dab327daf02b99600955640",
+}
+
+
+def test_retrieval_hash_of_every_single_file_read(sources) -> None:
+    by_id = sources.set_index("source_id")
+    for sid, digest in FILE_HASHES.items():
+        assert by_id.loc[sid, "retrieval_sha256"] == digest, sid
+    # a folder of files (NBS communiques 2011-2023): no single hash; the note gives the git tree
+    folder = by_id.loc["nbs-communique-2011-2023"]
+    assert folder.retrieval_sha256 == ""
+    assert "git tree 69d452d121543a1dd3d07ff9f83fe2b3bd2bfd08" in folder.note
+    # a web page read: no hash
+    assert by_id.loc["gd-communique-2024", "retrieval_sha256"] == ""

@@ -121,3 +121,55 @@ def test_start_after_end_is_refused():
 def test_from_notebook_overrides_the_notebook_defaults():
     report = RDIntensityReport.from_notebook("en", focus_region="SH")
     assert report.focus == "SH" and report.analysis.start_year == 2010
+
+
+def test_intensity_heading_compares_like_with_like(en, zh):
+    # NBS communiques, Guangdong: 1.96 % (2011) and 3.54 % (2023, first release) on GDP before the
+    # 5th economic census; 3.48 % (2023 revised) and 3.60 % (2024) after it (2024 communique
+    # 附表2, additions-2026-12/rd_china_provinces_2024.csv). 3.54 - 1.96 = 1.58; 3.60 - 3.48 = 0.12.
+    # Never 3.60 - 1.96 = 1.64 across the two bases.
+    assert en.headings()[1] == (
+        "Guangdong's R&D intensity rose from 1.96% in 2011 (GDP before the 5th national economic"
+        " census revision) to 3.60% in 2024 (GDP revised after the 5th national economic census)"
+    )
+    text = " ".join(en.texts())
+    assert (
+        "up 1.58 pp from 2011 to 2023 on GDP before the 5th national economic census revision"
+        " (1.96% to 3.54%); up 0.12 pp from 2023 to 2024 on GDP revised after the 5th national"
+        " economic census (3.48% to 3.60%)"
+    ) in text
+    assert "1.64" not in " ".join(en.headings() + en.texts())
+    assert zh.headings()[1] == (
+        "廣東研發投入強度由2011年的1.96%（第五次全國經濟普查修訂前的生產總值）"
+        "升至2024年的3.60%（第五次全國經濟普查修訂後的生產總值）"
+    )
+    assert "由2023年的3.48%至2024年的3.60%，上升0.12個百分點" in "".join(zh.texts())
+
+
+def test_intensity_heading_on_one_basis_keeps_the_change():
+    # Shanghai 2012 3.37 % -> 2022 4.44 % (NBS communiques, one GDP basis): +1.07 pp
+    sh = run(focus_region="SH", start_year=2012, end_year=2022)
+    assert sh.headings()[1] == (
+        "Shanghai's R&D intensity rose from 3.37% in 2012 to 4.44% in 2022 (up 1.07 pp)"
+    )
+
+
+def test_cities_are_compared_in_one_year_on_one_basis(en, zh):
+    # Shenzhen 6.46 % and Guangzhou 3.44 % in 2023 (the latest year with two cities, both on GDP
+    # before the 5th census); Shenzhen 2024 6.67 % (additions-2026-12/rd_gba_cities_2012_2024.csv)
+    # is on the revised GDP basis and has no other city beside it
+    heading = next(h for h in en.headings() if h.startswith("Shenzhen"))
+    assert heading == (
+        "Shenzhen had the highest R&D intensity of the Greater Bay Area's mainland cities with"
+        " figures for 2023: 6.46%, against Guangzhou's 3.44%; its latest figure is 6.67% for 2024"
+    )
+    assert (
+        "在有2023年數字的大灣區內地城市中，深圳研發投入強度最高，為6.46%（廣州3.44%）；其最新數字為2024年的6.67%"
+        in (zh.headings())
+    )
+    # 2019: Shenzhen 4.93 %, Zhuhai 3.15 %, Dongguan 3.06 % (Guangdong 2019 communique, as quoted)
+    early = run(start_year=2012, end_year=2020)
+    assert (
+        "Shenzhen had the highest R&D intensity of the Greater Bay Area's mainland cities with"
+        " figures for 2019: 4.93%, against Zhuhai's 3.15% and Dongguan's 3.06%"
+    ) in early.headings()

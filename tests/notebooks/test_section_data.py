@@ -13,6 +13,7 @@ Zhuhai 98th, 100th in 2024 worked back), Science and Technology Daily and China 
 
 import html
 import re
+from html.parser import HTMLParser
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -269,6 +270,7 @@ COLUMNS = {
             "verdict",
             "verdict_name",
             "finding",
+            "figure_dates",
             *PROVENANCE,
         ],
         "sources": SOURCES,
@@ -504,6 +506,61 @@ def test_sources_sections_list_what_they_name(runs):
         assert listed.count("<li>") == len(sec.data), cls.name
     rd = section(runs, RDIntensityReport, "sources").data
     assert "National Bureau of Statistics of China (NBS), MOST, MOF" in set(rd["publisher"])
+
+
+class _Blocks(HTMLParser):
+    """The blocks of a sources section in order: ``("heading", text)`` or ``("body", tag)``."""
+
+    HEADINGS = {"h2", "h3", "h4"}
+    BODY = {"p", "ul", "ol", "table", "div"}
+
+    def __init__(self):
+        super().__init__()
+        self.blocks, self.depth, self.heading = [], 0, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "section":
+            return
+        if self.depth == 0:
+            label = "gba-caveats-label" in (dict(attrs).get("class") or "")
+            if tag in self.HEADINGS or label:
+                self.heading = [tag, ""]
+            elif tag in self.BODY:
+                self.blocks.append(("body", tag))
+        if tag not in {"br", "img", "hr"}:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag == "section":
+            return
+        self.depth -= 1
+        if self.depth == 0 and self.heading is not None:
+            self.blocks.append(("heading", self.heading[1].strip()))
+            self.heading = None
+
+    def handle_data(self, text):
+        if self.heading is not None:
+            self.heading[1] += text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_sources_page_has_a_heading_with_nothing_under_it(runs, lang):
+    # every heading (and the "Caveats" label) of a closing section is followed by its content,
+    # never by the next heading or the end of the section
+    for cls in COLUMNS:
+        page = section(runs, cls, "sources", lang).html()
+        parser = _Blocks()
+        parser.feed(page)
+        # a label is a heading too, kept on the page of its list when printed
+        assert "<p><strong>" not in page, cls.name
+        labels = re.findall(r'<p class="gba-caveats-label"[^>]*>', page)
+        assert all("break-after: avoid" in tag for tag in labels), cls.name
+        blocks = parser.blocks
+        assert blocks and blocks[0][0] == "heading", cls.name
+        for (kind, text), (after, _) in zip(blocks, [*blocks[1:], ("end", "")], strict=True):
+            assert kind != "heading" or after == "body", (cls.name, lang, text)
+        if cls is not SummaryReport:  # the brief's compact list has no caveats
+            assert labels and sum(kind == "heading" for kind, _ in blocks) > len(labels), cls.name
 
 
 def test_funding_milestones(runs):

@@ -1,5 +1,7 @@
 """summary: the executive brief built from the three report classes, both languages."""
 
+import re
+
 import pytest
 from notebook_runs import build, report_fixtures, run_report
 
@@ -139,3 +141,18 @@ def test_brief_sources_are_one_paragraph_pointing_to_the_full_reports(en, zh):
 )
 def test_first_sentence(text, lang, first):
     assert first_sentence(text, lang) == first
+
+
+def test_claims_table_dates_each_figure(en, zh):
+    # additions-2026-12/crossborder_and_claims_2019_2025.csv: C9 over 60 experiments (2023-12-12,
+    # People's Daily Overseas Edition) and 76 (2024-10-26, the CSNS director); C6 all-Mainland
+    # totals over RMB 440 m (end-June 2021) and over RMB 750 m (2023-04-15); C12 nothing found
+    table = next(o for o in en.outputs if "gba-claims" in getattr(o, "html", "")).html
+    rows = {re.match(r"<td[^>]*>(C\d+)", r).group(1): r for r in table.split("<tr>")[2:]}
+    assert "(12 Dec 2023; 26 Oct 2024)" in rows["C9"]
+    assert "(30 Jun 2021; 15 Apr 2023)" in rows["C6"]
+    assert 'class="gba-verdict">(' not in rows["C12"]
+    zh_table = next(o for o in zh.outputs if "gba-claims" in getattr(o, "html", "")).html
+    assert "數字日期：2023年12月12日；2024年10月26日。" in zh_table
+    data = en.sections["claims"].data.set_index("claim_id")["figure_dates"]
+    assert data["C9"] == "2023-12-12;2024-10-26"

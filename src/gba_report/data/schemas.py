@@ -48,6 +48,8 @@ VINTAGES = ("first_release", "revised", "provisional", "estimate", "latest")
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 SOURCE_IDS = r"^[^;\s]+(\s*;\s*[^;\s]+)*$"
+#: Partial dates, ';'-joined (the date of each figure a claim's finding states).
+FIGURE_DATES = r"^\d{4}(-\d{2}(-\d{2})?)?(;\d{4}(-\d{2}(-\d{2})?)?)*$"
 
 
 @dataclass(frozen=True)
@@ -377,6 +379,7 @@ TABLES: dict[str, Table] = _by_name(
             Col("verdict", required=True, allowed=CLAIM_VERDICTS),
             Col("finding_en", required=True),
             Col("finding_zh_hant", required=True),
+            Col("figure_dates", pattern=FIGURE_DATES),
             Col("source_id", required=True, pattern=SOURCE_IDS),
             Col("confidence", required=True, allowed=CONFIDENCE, optional=True),
             Col("uncertainty", allowed=UNCERTAINTY, optional=True),

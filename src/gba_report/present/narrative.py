@@ -407,7 +407,6 @@ def sources_section(
     ]
     md = [f"## {i18n.tr(lang, 'common.sources_heading')}"]
     # freshness first: a reader should see it before the list
-    parts.append(f"<h3>{_inline(i18n.tr(lang, 'common.freshness_heading'))}</h3>")
     items, overdue, seen = [], False, set()
     for name in datasets:
         for status in data.release_status(name, today=today):
@@ -416,8 +415,9 @@ def sources_section(
             seen.add(status.calendar_id)
             overdue = overdue or status.is_overdue
             items.append(_release_text(status, lang))
-    if items:
+    if items:  # a heading only over something: no release calendar, no freshness heading
         css = "gba-warning" if overdue else "gba-freshness"
+        parts.append(f"<h3>{_inline(i18n.tr(lang, 'common.freshness_heading'))}</h3>")
         parts.append(
             f'<ul class="{css}">' + "".join(f"<li>{_inline(t)}</li>" for t in items) + "</ul>"
         )
@@ -452,7 +452,9 @@ def sources_section(
         notes = meta.get("caveats_zh_hant" if lang != "en" else "caveats") or []
         if caveats and notes:
             parts.append(
-                f"<p><strong>{_inline(i18n.tr(lang, 'common.caveats_label'))}</strong></p>"
+                # the label stays on the page of its list (never alone at a page's foot)
+                '<p class="gba-caveats-label" style="break-after: avoid; page-break-after: avoid">'
+                f"<strong>{_inline(i18n.tr(lang, 'common.caveats_label'))}</strong></p>"
                 '<ul class="gba-caveats">'
                 + "".join(f"<li>{_inline(c)}</li>" for c in notes)
                 + "</ul>"

@@ -8,9 +8,10 @@ Each function takes the report (strings, formats, section builder) and its
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from gba_report.analysis import rd
 from gba_report.analysis.series import INTENSITY, NATIONAL, SPEND
@@ -107,6 +108,27 @@ def _facts(report: BaseReport, a: rd.RDAnalysis) -> pd.DataFrame:
 
 def _labels(report: BaseReport, codes: Sequence[str]) -> dict[str, str]:
     return {c: report.region(c) for c in codes}
+
+
+def _ranked_bars(
+    report: BaseReport,
+    a: rd.RDAnalysis,
+    rows: pd.DataFrame,
+    value: str,
+    axis: str,
+    value_fmt: Callable[[float], str],
+) -> Figure:
+    """Horizontal bars of ``rows`` by ``value``, largest first, the focus highlighted."""
+    labelled = rows.assign(label=[report.region(c) for c in rows["region_code"]])
+    return bars.barh_ranked(
+        labelled,
+        value,
+        "label",
+        "region_code",
+        highlight=[a.focus],
+        xlabel=report.t(axis),
+        value_fmt=value_fmt,
+    )
 
 
 def intro(report: BaseReport, a: rd.RDAnalysis) -> Section:
@@ -226,18 +248,10 @@ def intensity_over_time(report: BaseReport, a: rd.RDAnalysis) -> Section:
     f, frame = a.facts, a.lines(a.domestic)
     if frame.empty or f.intensity is None:
         return _no_data(report, a, "intensity_over_time", "intensity")
-    single = f.intensity_first.year == f.intensity.year
-    s = report.section("intensity_over_time").heading(
-        report.t(
-            "over_time_single" if single else "over_time_heading",
-            region=report.region(a.focus),
-            first=report.pct(f.intensity_first.value),
-            first_year=report.year(f.intensity_first.year),
-            last=report.pct(f.intensity.value),
-            last_year=report.year(f.intensity.year),
-            change=report.pp(f.intensity_change_pp),
-        )
-    )
+    s = report.section("intensity_over_time").heading(vint.over_time_heading(report, a))
+    spans = vint.basis_spans(a)
+    if len(spans) > 1 and f.intensity_first.year != f.intensity.year:
+        s.para(vint.span_changes(report, spans))
     caption = report.t("over_time_caption", series=vint.series_caption(report, frame))
     _intensity_chart(
         report, a, s, frame, a.domestic, caption + vint.breaks_text(report, frame), height=3.5
@@ -274,16 +288,8 @@ def international(report: BaseReport, a: rd.RDAnalysis) -> Section:
                 below=report.names(report.region_in_text(c) for c in standing.below),
             )
         )
-    rows = comp.rows.assign(label=[report.region(c) for c in comp.rows["region_code"]])
-    fig = bars.barh_ranked(
-        rows,
-        INTENSITY,
-        "label",
-        "region_code",
-        highlight=[a.focus],
-        xlabel=report.t("axis_intensity"),
-        value_fmt=lambda v: report.pct(v),
-    )
+    rows = comp.rows
+    fig = _ranked_bars(report, a, rows, INTENSITY, "axis_intensity", report.pct)
     focus_row = rows[~rows["is_like_for_like"].astype(bool)]
     focus_basis = report.t(f"basis.{focus_row['basis'].iloc[0]}") if len(focus_row) else ""
     caption = report.t(
@@ -360,16 +366,8 @@ def spend_by_province(report: BaseReport, a: rd.RDAnalysis) -> Section:
                 rank=int(r.newer["rank"]),
             )
         )
-    shown = r.shown.assign(label=[report.region(c) for c in r.shown["region_code"]])
-    fig = bars.barh_ranked(
-        shown,
-        SPEND,
-        "label",
-        "region_code",
-        highlight=[a.focus],
-        xlabel=report.t("axis_spend"),
-        value_fmt=lambda v: report.num(v, 1),
-    )
+    shown = r.shown
+    fig = _ranked_bars(report, a, shown, SPEND, "axis_spend", lambda v: report.num(v, 1))
     caption = report.t("spend_caption", year=report.year(r.year), n=len(r.ranked), shown=len(shown))
     s.chart(fig, caption, sorted(set(shown["source_id"])), shown["confidence"])
     return s.done(_frame(report, "spend_by_province", r.shown))
@@ -537,16 +535,7 @@ def cities(report: BaseReport, a: rd.RDAnalysis) -> Section:
     points = a.cities
     if points.empty:
         return _no_data(report, a, "cities", "cities")
-    best = rd.best_city(points)
-    s = report.section("cities").heading(
-        report.t(
-            "cities_heading",
-            city=report.region(best["region_code"]),
-            value=report.pct(best[INTENSITY]),
-            year=report.year(best["year"]),
-            n=points["region_code"].nunique(),
-        )
-    )
+    s = report.section("cities").heading(vint.cities_heading(report, points))
     reference = a.series("GD")
     fig = lines.points_by_year(
         points,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from gba_report.analysis import indicators, rd
-from gba_report.analysis.series import INTENSITY
+from gba_report.analysis.series import INTENSITY, preferred_series
 from gba_report.reports.base import BaseReport, BriefPoint
 
 
@@ -21,34 +21,31 @@ def sep(report: BaseReport) -> str:
     return " " if report.lang == "en" else ""
 
 
+def _items(report: BaseReport, rows: pd.DataFrame, key: str) -> str:
+    """One ``key`` item per row of ``rows`` (region, year, value, first release), joined."""
+    return report.names(
+        report.t(
+            key,
+            region=report.region(r.region_code),
+            year=report.year(r.year),
+            value=report.pct(getattr(r, INTENSITY)),
+            first=report.pct(r.first_release_value) if pd.notna(r.first_release_value) else "",
+        )
+        for r in rows.itertuples()
+    )
+
+
 def vintage_text(report: BaseReport, frame: pd.DataFrame) -> str:
     """Caption text: revised points drawn (with their first releases) and provisional points."""
     text = ""
-    revised = frame[frame["is_revised"].astype(bool)]
-    if len(revised):
-        items = report.names(
-            report.t(
-                "revised_item",
-                region=report.region(r.region_code),
-                year=report.year(r.year),
-                value=report.pct(getattr(r, INTENSITY)),
-                first=report.pct(r.first_release_value),
-            )
-            for r in revised.itertuples()
-            if pd.notna(r.first_release_value)
+    revised = frame[frame["is_revised"].astype(bool) & frame["first_release_value"].notna()]
+    if frame["is_revised"].astype(bool).any():
+        text += sep(report) + report.t(
+            "revised_note", items=_items(report, revised, "revised_item")
         )
-        text += sep(report) + report.t("revised_note", items=items)
     provisional = frame[frame["is_provisional"].astype(bool)]
     if len(provisional):
-        items = report.names(
-            report.t(
-                "provisional_item",
-                region=report.region(r.region_code),
-                year=report.year(r.year),
-                value=report.pct(getattr(r, INTENSITY)),
-            )
-            for r in provisional.itertuples()
-        )
+        items = _items(report, provisional, "provisional_item")
         text += sep(report) + report.t("provisional_note", items=items)
     return text
 
@@ -86,6 +83,104 @@ def change_text(report: BaseReport, a: rd.RDAnalysis) -> str:
             **moved(report, cn.pp),
         )
     return text
+
+
+def basis_spans(a: rd.RDAnalysis) -> list[pd.DataFrame]:
+    """The focus's intensity figures of the window, one frame per basis, in order.
+
+    The latest basis is the drawn line's (latest vintage). An earlier basis is read at its own
+    vintage: its last year is the first release, not the revised value that moved that year to
+    the new basis, so each frame holds figures on one basis only.
+    """
+    drawn = a.series(a.focus)
+    if drawn.empty or "basis" not in drawn or drawn["basis"].nunique() < 2:
+        return [drawn]
+    latest = drawn["basis"].iloc[-1]
+    own = preferred_series(a.rd, a.focus, latest_vintage=False)
+    earlier = [own[own["basis"] == b] for b in dict.fromkeys(own["basis"]) if b != latest]
+    return [*earlier, drawn[drawn["basis"] == latest]]
+
+
+def span_changes(report: BaseReport, spans: Sequence[pd.DataFrame]) -> str:
+    """The change within each basis of ``spans`` (those with two years or more), as a sentence."""
+    items = [
+        report.t(
+            "basis_change_item",
+            first_year=report.year(s["year"].iloc[0]),
+            last_year=report.year(s["year"].iloc[-1]),
+            first=report.pct(s[INTENSITY].iloc[0]),
+            last=report.pct(s[INTENSITY].iloc[-1]),
+            basis=report.t(f"basis.{s['basis'].iloc[-1]}"),
+            **moved(report, float(s[INTENSITY].iloc[-1] - s[INTENSITY].iloc[0])),
+        )
+        for s in spans
+        if len(s) > 1
+    ]
+    if not items:
+        return ""
+    return report.t("basis_changes", items=("; " if report.lang == "en" else "；").join(items))
+
+
+def over_time_heading(report: BaseReport, a: rd.RDAnalysis) -> str:
+    """The intensity chart's heading: first to last figure, naming both bases if they differ."""
+    f, spans = a.facts, basis_spans(a)
+    fmt = {
+        "region": report.region(a.focus),
+        "first": report.pct(f.intensity_first.value),
+        "first_year": report.year(f.intensity_first.year),
+        "last": report.pct(f.intensity.value),
+        "last_year": report.year(f.intensity.year),
+        "trend": report.t("rose" if f.intensity_change_pp >= 0 else "fell"),
+    }
+    if f.intensity_first.year == f.intensity.year:
+        return report.t("over_time_single", **fmt)
+    if len(spans) > 1:
+        return report.t(
+            "over_time_heading_bases",
+            first_basis=report.t(f"basis.{spans[0]['basis'].iloc[0]}"),
+            last_basis=report.t(f"basis.{spans[-1]['basis'].iloc[-1]}"),
+            **fmt,
+        )
+    return report.t("over_time_heading", **fmt, **moved(report, f.intensity_change_pp))
+
+
+def cities_heading(report: BaseReport, points: pd.DataFrame) -> str:
+    """The city chart's heading: the cities compared in one year, on one basis.
+
+    City figures are sparse (a city's latest figure may be years older than another's, and on
+    an earlier GDP basis), so the cities are compared in the latest year with figures for two
+    cities or more on one basis; the leader's own latest figure follows when it is later.
+    """
+    for year in sorted(set(points["year"]), reverse=True):
+        rows = points[points["year"] == year].sort_values(INTENSITY, ascending=False)
+        if rows["region_code"].nunique() < 2 or rows["basis"].nunique() > 1:
+            continue
+        lead = rows.iloc[0]
+        text = report.t(
+            "cities_heading_year",
+            city=report.region(lead["region_code"]),
+            year=report.year(year),
+            value=report.pct(lead[INTENSITY]),
+            others=report.names(
+                report.t("city_value", city=report.region(r.region_code), value=report.pct(v))
+                for r, v in zip(rows.iloc[1:].itertuples(), rows[INTENSITY].iloc[1:], strict=True)
+            ),
+        )
+        own = points[points["region_code"] == lead["region_code"]].sort_values("year").iloc[-1]
+        if int(own["year"]) > int(year):
+            text += report.t(
+                "cities_heading_latest",
+                value=report.pct(own[INTENSITY]),
+                year=report.year(own["year"]),
+            )
+        return text
+    best = rd.best_city(points)
+    return report.t(
+        "cities_heading_plain",
+        city=report.region(best["region_code"]),
+        value=report.pct(best[INTENSITY]),
+        year=report.year(best["year"]),
+    )
 
 
 def sentence_end(report: BaseReport, text: str) -> str:

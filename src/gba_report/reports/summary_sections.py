@@ -43,6 +43,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "verdict",
         "verdict_name",
         "finding",
+        "figure_dates",
         "source_id",
         "confidence",
     ),
@@ -219,6 +220,19 @@ def short_source_text(lang: str, ids: Iterable[str], frame: pd.DataFrame | None 
     )
 
 
+def _figure_dates(report: BaseReport, dates: object) -> str:
+    """The dates of a finding's figures, after the finding ("" when it states no figure)."""
+    parts = [d for d in str(dates if isinstance(dates, str) else "").split(";") if d]
+    if not parts:
+        return ""
+    precision = {4: "year", 7: "month", 10: "day"}
+    when = [i18n.fmt_date(d, precision[len(d)], report.lang) for d in parts]
+    if report.lang == "en":  # short month names: the brief's table has little room
+        when = [re.sub(r"\b([A-Z][a-z]{2})[a-z]+\b", r"\1", w) for w in when]
+    text = report.t("figure_dates", dates=("; " if report.lang == "en" else "；").join(when))
+    return f' <span class="gba-verdict">{_text(text)}</span>'
+
+
 def claims(report: BaseReport, claims: pd.DataFrame, statuses: Sequence[str]) -> Section:
     """The "claims checked" table: every claim of ``statuses``, its status, the finding (short)."""
     s = report.section("claims").heading(_claims_sentence(report, claim_counts(claims)))
@@ -246,7 +260,8 @@ def claims(report: BaseReport, claims: pd.DataFrame, statuses: Sequence[str]) ->
             "finding": [
                 f'<span title="{html.escape(str(full))}">'
                 f"{_text(first_sentence(str(full), report.lang))}</span>"
-                for full in findings
+                + _figure_dates(report, dates)
+                for full, dates in zip(findings, frame["figure_dates"], strict=True)
             ],
             "confidence": frame["confidence"],
         }
