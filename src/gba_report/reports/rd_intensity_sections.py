@@ -17,6 +17,7 @@ from gba_report.analysis.series import INTENSITY, NATIONAL, SPEND
 from gba_report.present import i18n
 from gba_report.present.charts import bars, lines, theme
 from gba_report.present.sections import Section, SectionBuilder
+from gba_report.reports import rd_intensity_facts as facts
 from gba_report.reports import rd_intensity_vintages as vint
 from gba_report.reports.base import BaseReport
 
@@ -128,19 +129,8 @@ def intro(report: BaseReport, a: rd.RDAnalysis) -> Section:
                 basis=report.t(f"basis.{f.change.basis}"),
             )
         )
-    if f.growth_pct is not None:
-        value = report.pct(f.growth_pct, 1)
-        items.append(report.t("kf_growth", year=year(f.spend.year), value=value))
-    if f.rank_spend:
-        items.append(
-            report.t(
-                "kf_rank",
-                year=year(f.spend.year),
-                rank=f.rank_spend,
-                n=f.n_spend,
-                rank_intensity=f.rank_intensity or "–",
-            )
-        )
+    items += [t for t in [facts.growth_text(report, f, "kf")] if t]
+    items += facts.rank_texts(report, f, "kf")
     if f.cagr_pct is not None:
         first, last = year(f.spend_first.year), year(f.spend.year)
         items.append(report.t("kf_cagr", first=first, last=last, value=report.pct(f.cagr_pct, 1)))
@@ -168,6 +158,7 @@ def headline(report: BaseReport, a: rd.RDAnalysis) -> Section:
     else:
         s.heading(report.t("headline_plain", **fmt))
     sentences = [vint.change_text(report, a)] if f.change is not None else []
+    sentences += [t for t in [facts.basis_text(report, f)] if t]
     if f.spend is not None:
         sentences.append(
             report.t(
@@ -177,17 +168,8 @@ def headline(report: BaseReport, a: rd.RDAnalysis) -> Section:
                 value=report.rmb(f.spend.value),
             )
         )
-        if f.growth_pct is not None:
-            sentences.append(report.t("headline_growth", value=report.pct(f.growth_pct, 1)))
-        if f.rank_spend:
-            sentences.append(
-                report.t(
-                    "headline_rank",
-                    rank=f.rank_spend,
-                    n=f.n_spend,
-                    rank_intensity=f.rank_intensity or "–",
-                )
-            )
+        sentences += [t for t in [facts.growth_text(report, f, "headline")] if t]
+    sentences += facts.rank_texts(report, f, "headline")
     s.para(vint.joined(report.lang, sentences))
     confidences = {p.confidence for p in (f.spend, f.intensity) if p is not None}
     if confidences - {"verified"}:
@@ -537,14 +519,14 @@ def cities(report: BaseReport, a: rd.RDAnalysis) -> Section:
     points = a.cities
     if points.empty:
         return _no_data(report, a, "cities", "cities")
-    best = rd.best_city(points)
+    best, n = rd.best_city(points)
     s = report.section("cities").heading(
         report.t(
-            "cities_heading",
+            "cities_heading" if n >= 2 else "cities_heading_single",
             city=report.region(best["region_code"]),
             value=report.pct(best[INTENSITY]),
             year=report.year(best["year"]),
-            n=points["region_code"].nunique(),
+            n=n,
         )
     )
     reference = a.series("GD")
@@ -581,7 +563,7 @@ def summary_chart(report: BaseReport, a: rd.RDAnalysis, compact: bool) -> Sectio
         return None
     s = report.section("summary_chart")
     if compact:  # half a page: the short caption; the full report names every series
-        caption = report.t("brief_caption")
+        caption = report.t("brief_caption") + vint.breaks_text(report, frame)
     else:
         caption = report.t("over_time_caption", series=vint.series_caption(report, frame))
     height, width = theme.BRIEF_HALF_IN[1], theme.BRIEF_HALF_IN[0]
