@@ -256,7 +256,18 @@ def international(report: BaseReport, a: rd.RDAnalysis) -> Section:
                 below=report.names(report.region_in_text(c) for c in standing.below),
             )
         )
-    rows = comp.rows.assign(label=[report.region(c) for c in comp.rows["region_code"]])
+    rows = comp.rows.assign(
+        label=[
+            report.region(r.region_code)
+            + i18n.confidence_mark(r.confidence)
+            + (f" ({report.year(r.year)})" if r.year != comp.year else "")
+            for r in comp.rows.itertuples()
+        ],
+        text=[  # one decimal where the source gives one
+            report.pct(getattr(r, INTENSITY), 1 if r.series == "oecd_msti_rounded" else None)
+            for r in comp.rows.itertuples()
+        ],
+    )
     fig = bars.barh_ranked(
         rows,
         INTENSITY,
@@ -264,7 +275,7 @@ def international(report: BaseReport, a: rd.RDAnalysis) -> Section:
         "region_code",
         highlight=[a.focus],
         xlabel=report.t("axis_intensity"),
-        value_fmt=lambda v: report.pct(v),
+        text="text",
     )
     focus_row = rows[~rows["is_like_for_like"].astype(bool)]
     focus_basis = report.t(f"basis.{focus_row['basis'].iloc[0]}") if len(focus_row) else ""
@@ -275,7 +286,7 @@ def international(report: BaseReport, a: rd.RDAnalysis) -> Section:
         focus_basis=focus_basis,
     )
     if (rows["series"] == "oecd_msti_rounded").any():
-        caption += vint.sep(report) + report.t("intl_rounded")
+        caption += vint.sep(report) + report.t("intl_rounded", year=report.year(comp.year))
     if comp.missing:
         caption += vint.sep(report) + report.t(
             "intl_missing", names=report.names(report.region(c) for c in comp.missing)
