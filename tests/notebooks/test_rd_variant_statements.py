@@ -128,6 +128,6 @@ def test_brief_chart_caption_names_the_series_breaks(gd):
     # the brief's chart draws dotted segments at Guangdong's and China's 2023 (GDP revision)
     # and Hong Kong's 2018 (C&SD method): its short caption must explain them
     caption = gd.report.summary_chart(compact=True).caption
-    assert "Dotted segments cross a series break" in caption
+    assert "Dotted segments: series breaks (" in caption
     assert "Guangdong 2023" in caption and "China 2023" in caption
     assert "Hong Kong 2018" in caption

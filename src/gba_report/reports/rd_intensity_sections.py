@@ -574,7 +574,7 @@ def summary_chart(report: BaseReport, a: rd.RDAnalysis, compact: bool) -> Sectio
         return None
     s = report.section("summary_chart")
     if compact:  # half a page: the short caption; the full report names every series
-        caption = report.t("brief_caption") + vint.breaks_text(report, frame)
+        caption = report.t("brief_caption") + vint.breaks_text(report, frame, short=True)
     else:
         caption = report.t("over_time_caption", series=vint.series_caption(report, frame))
     height, width = theme.BRIEF_HALF_IN[1], theme.BRIEF_HALF_IN[0]

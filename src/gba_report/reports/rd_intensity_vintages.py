@@ -143,8 +143,8 @@ def series_caption(report: BaseReport, frame: pd.DataFrame) -> str:
     return ("; " if report.lang == "en" else "；").join(report.t(f"series.{s}") for s in used)
 
 
-def breaks_text(report: BaseReport, frame: pd.DataFrame) -> str:
-    """Caption text naming the series breaks drawn in a chart ("" when none)."""
+def breaks_text(report: BaseReport, frame: pd.DataFrame, short: bool = False) -> str:
+    """Caption text naming the series breaks drawn in a chart ("" when none; brief: ``short``)."""
     breaks = frame[frame["is_series_break"]]
     if breaks.empty:
         return ""
@@ -152,4 +152,6 @@ def breaks_text(report: BaseReport, frame: pd.DataFrame) -> str:
     items = report.names(
         f"{report.region(r.region_code)}{sep}{report.year(r.year)}" for r in breaks.itertuples()
     )
+    if short:
+        return sep + report.t("brief_breaks", items=items)
     return sep + report.c("series_break_note") + sep + report.t("breaks_list", items=items)
