@@ -91,6 +91,13 @@ def test_china_is_compared_on_the_focus_basis(gz):
     assert "China's 2023 figure was later revised to 2.58%" in text
 
 
+def test_intensity_chart_says_the_focus_is_on_the_earlier_basis(gz, gd):
+    # the chart draws Guangdong's revised 2023 (3.48 %) beside Guangzhou's 3.44 % (pre-census)
+    caption = gz.sections["intensity_over_time"].caption
+    assert "Guangzhou 2023 (3.44%) is on GDP before the 5th national economic census" in caption
+    assert "is on GDP before" not in gd.sections["intensity_over_time"].caption
+
+
 def test_china_on_the_same_revised_basis_for_guangdong(gd):
     # Guangdong 2024 (3.60 %) and China 2024 (2.69 %) are both on the census-revised GDP
     assert _facts(gd).loc[("CN", "rd_intensity_pct_gdp"), "value"] == 2.69

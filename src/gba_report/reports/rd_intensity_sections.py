@@ -221,6 +221,15 @@ def intensity_over_time(report: BaseReport, a: rd.RDAnalysis) -> Section:
         )
     )
     caption = report.t("over_time_caption", series=vint.series_caption(report, frame))
+    revised = frame[frame["is_revised"].astype(bool) & (frame["year"] == f.intensity.year)]
+    if f.basis and "basis" in revised and (revised["basis"] != f.basis).any():
+        caption += vint.sep(report) + report.t(  # the focus beside revised values: say so
+            "focus_basis_note",
+            region=report.region(a.focus),
+            year=report.year(f.intensity.year),
+            value=report.pct(f.intensity.value),
+            basis=report.t(f"basis.{f.basis}"),
+        )
     _intensity_chart(
         report, a, s, frame, a.domestic, caption + vint.breaks_text(report, frame), height=3.5
     )

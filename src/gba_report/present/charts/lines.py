@@ -248,7 +248,7 @@ def points_by_year(
     markers = ["o", "s", "D", "^", "v", "P", "X", "*"]
     groups = points[group].nunique()
     for i, (code, part) in enumerate(points.groupby(group, sort=False)):
-        size = 24 + 16 * (groups - 1 - i)  # later cities smaller, on top: coincident ones show
+        size = 30 + 14 * (groups - 1 - i)  # later cities smaller, on top: coincident ones show
         code = str(code)
         hollow = (
             part[hollow_col].astype(bool).to_numpy() if hollow_col else np.zeros(len(part), bool)
