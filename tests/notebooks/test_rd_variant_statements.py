@@ -138,3 +138,44 @@ def test_brief_chart_caption_names_the_series_breaks(gd):
     assert "Dotted segments: series breaks (" in caption
     assert "Guangdong 2023" in caption and "China 2023" in caption
     assert "Hong Kong 2018" in caption
+
+
+def _texts(fig):
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def _ticks(fig, axis="x"):
+    ax = fig.axes[0]
+    labels = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
+    return [t.get_text() for t in labels]
+
+
+def test_international_bars_as_the_source_states_them(gd):
+    # Visual Capitalist (OECD MSTI, rounded): Israel 6.3, Korea 5.0, Japan 3.4; secondary (†)
+    fig = gd.sections["international"].figure
+    texts = _texts(fig)
+    assert "6.3%" in texts and "5.0%" in texts and "6.30%" not in texts and "5.00%" not in texts
+    assert "3.48%" in texts  # Guangdong's revised 2023 (NBS 2024 communiqué), two decimals
+    labels = _ticks(fig, "y")
+    assert "Israel†" in labels and "Korea†" in labels and "Guangdong" in labels
+
+
+def test_hong_kong_total_only_years_are_drawn(gd):
+    # C&SD totals without a sector split: 2021 HK$27,827 m, 2023 HK$33,006 m (drawn hatched)
+    fig = gd.sections["hk_by_sector"].figure
+    heights = {round(p.get_height()) for p in fig.axes[0].patches if p.get_hatch()}
+    assert heights == {27827, 33006}
+    assert "2023†" in _ticks(fig) and "2019" in _ticks(fig)  # 2020+ from secondary copies
+
+
+def test_coincident_city_points_stay_visible(gd):
+    # Dongguan 3.06 and Zhuhai 3.15 (2019) nearly coincide: drawn in different sizes
+    fig = gd.sections["cities"].figure
+    sizes = {}
+    for c in fig.axes[0].collections:
+        offsets = c.get_offsets()
+        if len(offsets) and len(c.get_sizes()):
+            for x, y in offsets:
+                if int(x) == 2019 and float(y) in (3.06, 3.15):
+                    sizes[float(y)] = float(c.get_sizes()[0])
+    assert len(sizes) == 2 and sizes[3.06] != sizes[3.15]
