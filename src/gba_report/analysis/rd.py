@@ -33,9 +33,11 @@ from gba_report.analysis.series import (
     SERIES_PREFERENCE,
     SPEND,
     Regions,
+    basis_of,
     in_window,
     intensity_lines,
     latest_basis,
+    on_basis,
     peers,
     preferred_series,
     rank_in,
@@ -135,16 +137,21 @@ class FocusFacts:
         intensity: Latest intensity of the focus (None without an intensity series).
         intensity_first: First intensity of the window.
         cn_intensity: China's intensity in the focus's latest year (None for China itself).
-        rank_intensity: Rank by intensity among the peers in that year; n_intensity: peers.
+        rank_intensity: Rank by intensity among the peers that year (None: < 2); n_intensity.
         spend: Latest R&D expenditure (None without a spending series).
-        spend_first: First expenditure of the window.
+        spend_first: First expenditure of the window that is not unverified (no base for a
+            growth rate); the first one when all are.
         spend_previous: Expenditure the year before the latest (None when missing).
         growth_pct: Growth on the year before, percent.
+        growth_mixed: The two years of ``growth_pct`` are of releases on different bases (the
+            later does not restate the earlier level): the rate compares two vintages.
         cagr_pct: Compound annual growth from ``spend_first`` to ``spend`` (None if undefined).
-        rank_spend: Rank by expenditure among the peers; n_spend: peers with a value.
+        rank_spend: Rank by expenditure among the peers that year (None: < 2); n_spend.
         share, share_first: Latest and first share of China's expenditure (percent).
         change: Intensity change on the year before within one basis (None: not on one basis).
         cn_change: The same for China.
+        basis: Basis of the latest intensity (""; none); ``cn_intensity`` is on the same one.
+        cn_revised, cn_revised_basis: China's latest vintage of that year when on another.
     """
 
     intensity: Point | None = None
@@ -163,6 +170,10 @@ class FocusFacts:
     share_first: Point | None = None
     change: Change | None = None
     cn_change: Change | None = None
+    growth_mixed: bool = False
+    basis: str = ""
+    cn_revised: Point | None = None
+    cn_revised_basis: str = ""
 
     @property
     def intensity_change_pp(self) -> float | None:
@@ -170,6 +181,17 @@ class FocusFacts:
         if self.intensity is None or self.intensity_first is None:
             return None
         return self.intensity.value - self.intensity_first.value
+
+
+def _cn_on_basis(rd: pd.DataFrame, year: int, basis: str) -> dict:
+    """China's intensity of ``year`` on ``basis``, and its latest vintage when that differs."""
+    same, latest = on_basis(rd, NATIONAL, year, basis)
+    if same is None:
+        return {}
+    out: dict = {"cn_intensity": point_of(same, INTENSITY)}
+    if latest is not None and basis_of(latest) != basis_of(same):
+        out.update(cn_revised=point_of(latest, INTENSITY), cn_revised_basis=basis_of(latest))
+    return out
 
 
 def focus_facts(rd: pd.DataFrame, peer_rows: pd.DataFrame, focus: str) -> FocusFacts:
@@ -185,28 +207,29 @@ def focus_facts(rd: pd.DataFrame, peer_rows: pd.DataFrame, focus: str) -> FocusF
     if not inten.empty:
         last = point_of(inten.iloc[-1], INTENSITY)
         facts.update(intensity=last, intensity_first=point_of(inten.iloc[0], INTENSITY))
+        facts["basis"] = basis_of(inten.iloc[-1])
         facts["change"] = year_on_year(inten)
         cn = preferred_series(rd, NATIONAL)
         cn_upto = cn[cn["year"] <= last.year]
         if focus != NATIONAL:
             facts["cn_change"] = year_on_year(cn_upto)
-        cn_same = cn[cn["year"] == last.year]
-        if not cn_same.empty and focus != NATIONAL:
-            facts["cn_intensity"] = point_of(cn_same.iloc[0], INTENSITY)
-        rank, n = rank_in(peer_rows, focus, last.year, INTENSITY)
+            facts.update(_cn_on_basis(rd, last.year, facts["basis"]))
+        rank, n = rank_in(peer_rows, focus, last.year, INTENSITY, min_peers=2)
         facts.update(rank_intensity=rank, n_intensity=n)
     spend = preferred_series(rd, focus, SPEND)
     if not spend.empty:
         last = point_of(spend.iloc[-1], SPEND)
-        first = point_of(spend.iloc[0], SPEND)
+        checked = spend[spend["confidence"] != "unverified"]
+        first = point_of((checked if len(checked) else spend).iloc[0], SPEND)
         facts.update(spend=last, spend_first=first)
         prev = spend[spend["year"] == last.year - 1]
         if not prev.empty:
             facts["spend_previous"] = point_of(prev.iloc[0], SPEND)
             facts["growth_pct"] = indicators.growth_pct(facts["spend_previous"].value, last.value)
+            facts["growth_mixed"] = basis_of(prev.iloc[0]) != basis_of(spend.iloc[-1])
         rate = indicators.cagr(first.value, last.value, last.year - first.year)
         facts["cagr_pct"] = None if pd.isna(rate) else rate
-        rank, n = rank_in(peer_rows, focus, last.year, SPEND)
+        rank, n = rank_in(peer_rows, focus, last.year, SPEND, min_peers=2)
         facts.update(rank_spend=rank, n_spend=n)
         share = share_of_national(rd, focus)
         if not share.empty:
@@ -350,10 +373,16 @@ def gba_city_points(rd: pd.DataFrame, regions: Regions) -> pd.DataFrame:
     return rows.assign(is_hollow=rows["is_derived"] | (rows["confidence"] == "unverified"))
 
 
-def best_city(points: pd.DataFrame) -> pd.Series:
-    """The city with the highest latest intensity (ties: the later year)."""
-    latest = points.sort_values("year").groupby("region_code").tail(1)
-    return latest.sort_values([INTENSITY, "year"]).iloc[-1]
+def best_city(points: pd.DataFrame) -> tuple[pd.Series, int]:
+    """(City row, cities that year): the highest in the latest year with two cities or more.
+
+    Cities are compared within one year only; with no such year, the latest figure.
+    """
+    counts = points.groupby("year")["region_code"].nunique()
+    shared = counts[counts >= 2]
+    year = int(shared.index.max()) if len(shared) else int(points["year"].max())
+    part = points[points["year"] == year]
+    return part.sort_values(INTENSITY).iloc[-1], int(part["region_code"].nunique())
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,31 @@ def latest_basis(series: pd.DataFrame) -> pd.DataFrame:
     return series[series["basis"] == series["basis"].iloc[-1]]
 
 
+def basis_of(row: pd.Series) -> str:
+    """The ``basis`` of a row ("" when it has none)."""
+    value = row.get("basis", "")
+    return "" if pd.isna(value) else str(value)
+
+
+def on_basis(
+    rd: pd.DataFrame, code: str, year: int, basis: str
+) -> tuple[pd.Series | None, pd.Series | None]:
+    """``code``'s intensity row of ``year`` on ``basis`` (latest vintage, else first release).
+
+    Returns:
+        ``(that row or None, the latest-vintage row of the year or None)``; any basis when
+        ``basis`` is "".
+    """
+    rows = [preferred_series(rd, code, latest_vintage=v) for v in (True, False)]
+    rows = [r[r["year"] == year] for r in rows]
+    latest = rows[0].iloc[0] if len(rows[0]) else None
+    for part in rows:
+        same = part[part["basis"] == basis] if basis and "basis" in part else part
+        if len(same):
+            return same.iloc[0], latest
+    return None, latest
+
+
 def intensity_lines(
     rd: pd.DataFrame, codes: Sequence[str], *, provisional: bool = False
 ) -> pd.DataFrame:
@@ -180,14 +205,17 @@ def peers(rd: pd.DataFrame, regions: Regions, focus: str) -> pd.DataFrame:
     return rd[(rd["series"] == name) & rd["region_code"].isin(codes)].copy()
 
 
-def rank_in(peer_rows: pd.DataFrame, focus: str, year: int, value: str) -> tuple[int | None, int]:
+def rank_in(
+    peer_rows: pd.DataFrame, focus: str, year: int, value: str, min_peers: int = 1
+) -> tuple[int | None, int]:
     """Rank of the focus among its peers in ``year`` by ``value``, and the number of peers.
 
     Returns:
-        ``(rank or None when the focus has no value, peers with a value)``.
+        ``(rank or None when the focus has no value or fewer than ``min_peers`` peers have
+        one, peers with a value)``.
     """
     part = peer_rows[(peer_rows["year"] == year) & peer_rows[value].notna()]
-    if part.empty or focus not in set(part["region_code"]):
+    if len(part) < min_peers or focus not in set(part["region_code"]):
         return None, len(part)
     ranks = indicators.rank_within(part, value)
     return int(ranks[part["region_code"] == focus].iloc[0]), len(part)

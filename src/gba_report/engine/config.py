@@ -34,6 +34,9 @@ class ReportSpec:
         name: Report name (the key under ``reports:``).
         notebook: The report notebook.
         title: Title per language.
+        title_variant: Title per language naming parameter values (``{focus_region}``: its
+            name as readers see it), used for the built report's title block and PDF title;
+            ``title`` stays the report's name in lists and the index.
         defaults: Parameter values that override the notebook's own defaults.
         reads: Other notebooks the report reads while it runs (``reads:``, names in the
             notebooks folder); they are part of its cache key.
@@ -50,6 +53,7 @@ class ReportSpec:
     reads: tuple[Path, ...] = ()
     variants: dict[str, dict[str, Any]] = field(default_factory=dict)
     requires_rows: dict[str, Any] = field(default_factory=dict)
+    title_variant: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -188,6 +192,7 @@ def load_config(path: Path | None = None) -> ReportConfig:
             reads=tuple(nb_dir / r for r in reads),
             variants=_mapping(path, entry, "variants", f"reports.{name}.variants"),
             requires_rows=_mapping(path, entry, "requires_rows", f"reports.{name}.requires_rows"),
+            title_variant=_mapping(path, entry, "title_variant", f"reports.{name}.title_variant"),
         )
     if not reports:
         raise _fail(path, "no reports listed under 'reports:'")

@@ -21,7 +21,7 @@ from gba_report.data import load as load_dataset
 from gba_report.data.errors import DataError
 from gba_report.engine import chromium, exitcodes, params, shards, title, variants
 from gba_report.engine.cache import BuildInputs, Cache, CacheKeys, cache_keys
-from gba_report.engine.config import ReportConfig
+from gba_report.engine.config import ReportConfig, ReportSpec
 from gba_report.engine.errors import BuildError
 from gba_report.engine.options import BuildOptions
 
@@ -228,6 +228,24 @@ def _cell_timeout(config: ReportConfig, options: BuildOptions) -> float | None:
     if not value > 0:
         raise BuildError("--cell-timeout must be a positive number of seconds", exitcodes.USAGE)
     return float(value)
+
+
+def _title(
+    spec: ReportSpec, lang: str, parameters: dict[str, Any], declared: dict[str, params.Param]
+) -> str:
+    """The report's title in ``lang``, naming its parameter values where ``title_variant`` does."""
+    template = spec.title_variant.get(lang)
+    if not template:
+        return spec.title[lang]
+    shown = {n: title.param_value(n, v, lang, declared.get(n)) for n, v in parameters.items()}
+    try:
+        return str(template).format_map(shown)
+    except (KeyError, IndexError, ValueError):
+        raise BuildError(
+            f"report/reports.yml: reports.{spec.name}.title_variant.{lang} names a parameter "
+            f"the report does not have: {template!r} (known: {', '.join(shown)})",
+            exitcodes.USAGE,
+        ) from None
 
 
 def _variant_label(
@@ -446,7 +464,7 @@ def make_plan(config: ReportConfig, options: BuildOptions, cache: Cache) -> Plan
                 meta = title.ReportMeta(
                     report=name,
                     lang=lang,
-                    title=spec.title[lang],
+                    title=_title(spec, lang, parameters, declared[name]),
                     date=started.strftime("%Y-%m-%d"),
                     data_version=inputs.data_version,
                     parameters=dict(parameters),

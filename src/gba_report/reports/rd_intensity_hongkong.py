@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gba_report.analysis import hk_gerd, rd
+from gba_report.analysis import hk_gerd, indicators, rd
+from gba_report.present import i18n
 from gba_report.present.charts import bars
 from gba_report.present.sections import Section
 from gba_report.reports.base import BaseReport, insert_after
@@ -31,25 +32,27 @@ def hk_by_sector(report: BaseReport, a: rd.RDAnalysis, gerd: pd.DataFrame) -> Se
         )
     )
     sector_names = {sector: report.t(f"sector.{sector}") for sector in (*hk_gerd.SECTORS, "total")}
-    fig = bars.stacked_bars(
-        split.parts,
-        "year",
-        "sector",
-        "gerd_hkd_million",
-        sector_names,
+    used = pd.concat([split.parts, split.totals])
+    wide = hk_gerd.gerd_by_year(used)  # a total without a split is drawn hatched
+    fig = bars.gerd_stacked(
+        wide,
         hk_gerd.SECTORS,
+        sector_names,
         ylabel=report.t("axis_hkd"),
-        break_x=split.breaks,
+        xlabel="",
+        break_years=split.breaks,
         break_label=report.c("series_break"),
-        height=3.2,
+        na_text=report.c("not_available"),
     )
+    marks = used.groupby("year")["confidence"].agg(indicators.weakest_confidence)
+    ticks = [f"{int(y)}{i18n.confidence_mark(marks.get(y, 'verified'))}" for y in wide.index]
+    fig.axes[0].set_xticks(range(len(wide)), ticks)
     caption = report.t("hk_caption")
     if split.total_only_years:
         years = report.names(report.year(y) for y in split.total_only_years)
         caption += " " + report.t("hk_missing_split", years=years)
     if split.breaks:
         caption += " " + report.t("hk_break", year=report.year(split.breaks[0]))
-    used = pd.concat([split.parts, split.totals])
     s.chart(fig, caption, sorted(set(used["source_id"])), used["confidence"])
     frame = insert_after(used, "sector", "sector_name", used["sector"].map(sector_names))
     return s.done(_frame(report, "hk_by_sector", frame))

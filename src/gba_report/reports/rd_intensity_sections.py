@@ -18,6 +18,7 @@ from gba_report.analysis.series import INTENSITY, NATIONAL, SPEND
 from gba_report.present import i18n
 from gba_report.present.charts import bars, lines, theme
 from gba_report.present.sections import Section, SectionBuilder
+from gba_report.reports import rd_intensity_facts as facts
 from gba_report.reports import rd_intensity_vintages as vint
 from gba_report.reports.base import BaseReport
 
@@ -150,19 +151,8 @@ def intro(report: BaseReport, a: rd.RDAnalysis) -> Section:
                 basis=report.t(f"basis.{f.change.basis}"),
             )
         )
-    if f.growth_pct is not None:
-        value = report.pct(f.growth_pct, 1)
-        items.append(report.t("kf_growth", year=year(f.spend.year), value=value))
-    if f.rank_spend:
-        items.append(
-            report.t(
-                "kf_rank",
-                year=year(f.spend.year),
-                rank=f.rank_spend,
-                n=f.n_spend,
-                rank_intensity=f.rank_intensity or "–",
-            )
-        )
+    items += [t for t in [facts.growth_text(report, f, "kf")] if t]
+    items += facts.rank_texts(report, f, "kf")
     if f.cagr_pct is not None:
         first, last = year(f.spend_first.year), year(f.spend.year)
         items.append(report.t("kf_cagr", first=first, last=last, value=report.pct(f.cagr_pct, 1)))
@@ -190,6 +180,7 @@ def headline(report: BaseReport, a: rd.RDAnalysis) -> Section:
     else:
         s.heading(report.t("headline_plain", **fmt))
     sentences = [vint.change_text(report, a)] if f.change is not None else []
+    sentences += [t for t in [facts.basis_text(report, f)] if t]
     if f.spend is not None:
         sentences.append(
             report.t(
@@ -199,17 +190,8 @@ def headline(report: BaseReport, a: rd.RDAnalysis) -> Section:
                 value=report.rmb(f.spend.value),
             )
         )
-        if f.growth_pct is not None:
-            sentences.append(report.t("headline_growth", value=report.pct(f.growth_pct, 1)))
-        if f.rank_spend:
-            sentences.append(
-                report.t(
-                    "headline_rank",
-                    rank=f.rank_spend,
-                    n=f.n_spend,
-                    rank_intensity=f.rank_intensity or "–",
-                )
-            )
+        sentences += [t for t in [facts.growth_text(report, f, "headline")] if t]
+    sentences += facts.rank_texts(report, f, "headline")
     s.para(vint.joined(report.lang, sentences))
     confidences = {p.confidence for p in (f.spend, f.intensity) if p is not None}
     if confidences - {"verified"}:
@@ -253,6 +235,15 @@ def intensity_over_time(report: BaseReport, a: rd.RDAnalysis) -> Section:
     if len(spans) > 1 and f.intensity_first.year != f.intensity.year:
         s.para(vint.span_changes(report, spans))
     caption = report.t("over_time_caption", series=vint.series_caption(report, frame))
+    revised = frame[frame["is_revised"].astype(bool) & (frame["year"] == f.intensity.year)]
+    if f.basis and "basis" in revised and (revised["basis"] != f.basis).any():
+        caption += vint.sep(report) + report.t(  # the focus beside revised values: say so
+            "focus_basis_note",
+            region=report.region(a.focus),
+            year=report.year(f.intensity.year),
+            value=report.pct(f.intensity.value),
+            basis=report.t(f"basis.{f.basis}"),
+        )
     _intensity_chart(
         report, a, s, frame, a.domestic, caption + vint.breaks_text(report, frame), height=3.5
     )
@@ -288,8 +279,27 @@ def international(report: BaseReport, a: rd.RDAnalysis) -> Section:
                 below=report.names(report.region_in_text(c) for c in standing.below),
             )
         )
-    rows = comp.rows
-    fig = _ranked_bars(report, a, rows, INTENSITY, "axis_intensity", report.pct)
+    rows = comp.rows.assign(
+        label=[
+            report.region(r.region_code)
+            + i18n.confidence_mark(r.confidence)
+            + (f" ({report.year(r.year)})" if r.year != comp.year else "")
+            for r in comp.rows.itertuples()
+        ],
+        text=[  # one decimal where the source gives one
+            report.pct(getattr(r, INTENSITY), 1 if r.series == "oecd_msti_rounded" else None)
+            for r in comp.rows.itertuples()
+        ],
+    )
+    fig = bars.barh_ranked(
+        rows,
+        INTENSITY,
+        "label",
+        "region_code",
+        highlight=[a.focus],
+        xlabel=report.t("axis_intensity"),
+        text="text",
+    )
     focus_row = rows[~rows["is_like_for_like"].astype(bool)]
     focus_basis = report.t(f"basis.{focus_row['basis'].iloc[0]}") if len(focus_row) else ""
     caption = report.t(
@@ -299,7 +309,7 @@ def international(report: BaseReport, a: rd.RDAnalysis) -> Section:
         focus_basis=focus_basis,
     )
     if (rows["series"] == "oecd_msti_rounded").any():
-        caption += vint.sep(report) + report.t("intl_rounded")
+        caption += vint.sep(report) + report.t("intl_rounded", year=report.year(comp.year))
     if comp.missing:
         caption += vint.sep(report) + report.t(
             "intl_missing", names=report.names(report.region(c) for c in comp.missing)
@@ -570,7 +580,7 @@ def summary_chart(report: BaseReport, a: rd.RDAnalysis, compact: bool) -> Sectio
         return None
     s = report.section("summary_chart")
     if compact:  # half a page: the short caption; the full report names every series
-        caption = report.t("brief_caption")
+        caption = report.t("brief_caption") + vint.breaks_text(report, frame, short=True)
     else:
         caption = report.t("over_time_caption", series=vint.series_caption(report, frame))
     height, width = theme.BRIEF_HALF_IN[1], theme.BRIEF_HALF_IN[0]

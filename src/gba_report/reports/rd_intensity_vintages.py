@@ -174,7 +174,7 @@ def cities_heading(report: BaseReport, points: pd.DataFrame) -> str:
                 year=report.year(own["year"]),
             )
         return text
-    best = rd.best_city(points)
+    best, _ = rd.best_city(points)
     return report.t(
         "cities_heading_plain",
         city=report.region(best["region_code"]),
@@ -238,8 +238,8 @@ def series_caption(report: BaseReport, frame: pd.DataFrame) -> str:
     return ("; " if report.lang == "en" else "；").join(report.t(f"series.{s}") for s in used)
 
 
-def breaks_text(report: BaseReport, frame: pd.DataFrame) -> str:
-    """Caption text naming the series breaks drawn in a chart ("" when none)."""
+def breaks_text(report: BaseReport, frame: pd.DataFrame, short: bool = False) -> str:
+    """Caption text naming the series breaks drawn in a chart ("" when none; brief: ``short``)."""
     breaks = frame[frame["is_series_break"]]
     if breaks.empty:
         return ""
@@ -247,4 +247,6 @@ def breaks_text(report: BaseReport, frame: pd.DataFrame) -> str:
     items = report.names(
         f"{report.region(r.region_code)}{sep}{report.year(r.year)}" for r in breaks.itertuples()
     )
+    if short:
+        return sep + report.t("brief_breaks", items=items)
     return sep + report.c("series_break_note") + sep + report.t("breaks_list", items=items)

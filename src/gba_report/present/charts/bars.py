@@ -34,6 +34,7 @@ def barh_ranked(
     highlight: Iterable[str] = (),
     xlabel: str = "",
     value_fmt: Callable[[float], str] | None = None,
+    text: str | None = None,
 ) -> Figure:
     """Horizontal bars sorted by value, highlighted codes in their colour, others grey.
 
@@ -45,6 +46,8 @@ def barh_ranked(
         highlight: Codes to colour.
         xlabel: X-axis label.
         value_fmt: Function formatting a value for the bar-end label (``None``: no labels).
+        text: Column with each bar's end label (as the source states it), instead of
+            ``value_fmt``.
 
     The height grows with the number of bars.
 
@@ -62,10 +65,11 @@ def barh_ranked(
     ax.xaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(xlabel)
-    if value_fmt is not None:
+    if value_fmt is not None or text is not None:
         xmax = float(data[value].max())
-        for yp, v in zip(ypos, data[value], strict=True):
-            ax.text(v + xmax * 0.01, yp, value_fmt(v), va="center", fontsize=7.5)
+        ends = data[text] if text is not None else [value_fmt(v) for v in data[value]]
+        for yp, v, end in zip(ypos, data[value], ends, strict=True):
+            ax.text(v + xmax * 0.01, yp, end, va="center", fontsize=7.5)
         ax.set_xlim(0, xmax * 1.16)
     return fig
 

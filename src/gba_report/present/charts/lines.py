@@ -93,8 +93,9 @@ def line_with_labels(
                     ax.plot(xs[i - 1 : i + 1], ys[i - 1 : i + 1], color=color, lw=lw, ls=style)
                 start = i
         label = labels.get(code, code)
-        size = 9 if code in highlight else 5
-        dots = ax.scatter(xs[~hollow], ys[~hollow], s=size, color=color, zorder=3)
+        size = (9 if code in highlight else 5) * (4 if len(xs) == 1 else 1)  # a lone point shows
+        top = 4 if code in highlight else 3  # the focus's points over the others'
+        dots = ax.scatter(xs[~hollow], ys[~hollow], s=size, color=color, zorder=top)
         svg.tip(dots, label, xs[~hollow], ys[~hollow])
         if hollow.any():
             provisional = ax.scatter(
@@ -245,7 +246,9 @@ def points_by_year(
         ax.plot(ref[x], ref[y], color=MUTED, lw=1.5, label=reference_label, zorder=1)
     points = df.dropna(subset=[y])
     markers = ["o", "s", "D", "^", "v", "P", "X", "*"]
+    groups = points[group].nunique()
     for i, (code, part) in enumerate(points.groupby(group, sort=False)):
+        size = 30 + 14 * (groups - 1 - i)  # later cities smaller, on top: coincident ones show
         code = str(code)
         hollow = (
             part[hollow_col].astype(bool).to_numpy() if hollow_col else np.zeros(len(part), bool)
@@ -254,7 +257,7 @@ def points_by_year(
         solid = ax.scatter(
             part[x][~hollow],
             part[y][~hollow],
-            s=30,
+            s=size,
             marker=markers[i % len(markers)],
             color=color,
             edgecolor="white",
@@ -267,7 +270,7 @@ def points_by_year(
             empty = ax.scatter(
                 part[x][hollow],
                 part[y][hollow],
-                s=30,
+                s=size,
                 marker=markers[i % len(markers)],
                 facecolor="white",
                 edgecolor=color,
