@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from engine_helpers import (
     ROOT,
+    build_args,
     build_dirs,
     cli_env,
     fake_previous_build,
@@ -40,10 +41,7 @@ def builds(tmp_path):
 def test_failing_cell(tmp_path, builds):
     before = fake_previous_build(builds)
     entries = build_dirs(builds)
-    result = run_cli(
-        ["build", "failing", "--lang", "en", "--format", "html", "--out", str(builds)],
-        cli_env(tmp_path),
-    )
+    result = run_cli(build_args("failing", builds), cli_env(tmp_path))
     assert result.returncode == 1
     err = result.stderr
     assert "failing (en) failed at cell 4" in err
@@ -58,21 +56,7 @@ def test_cell_timeout(tmp_path, builds):
     before = fake_previous_build(builds)
     entries = build_dirs(builds)
     t0 = time.monotonic()
-    result = run_cli(
-        [
-            "build",
-            "sleeping",
-            "--lang",
-            "en",
-            "--format",
-            "html",
-            "--cell-timeout",
-            "2",
-            "--out",
-            str(builds),
-        ],
-        cli_env(tmp_path),
-    )
+    result = run_cli(build_args("sleeping", builds, "--cell-timeout", "2"), cli_env(tmp_path))
     assert result.returncode == 1
     assert time.monotonic() - t0 < 60
     assert "sleeping (en): cell 4 [time.sleep(120)] ran longer than the cell timeout of 2 s" in (
@@ -85,10 +69,7 @@ def test_cell_timeout(tmp_path, builds):
 def test_kernel_death(tmp_path, builds):
     before = fake_previous_build(builds)
     entries = build_dirs(builds)
-    result = run_cli(
-        ["build", "dying", "--lang", "en", "--format", "html", "--out", str(builds)],
-        cli_env(tmp_path),
-    )
+    result = run_cli(build_args("dying", builds), cli_env(tmp_path))
     assert result.returncode == 1
     assert "dying (en): the kernel died while running cell 3" in result.stderr
     _assert_untouched(builds, before, entries)
@@ -119,9 +100,7 @@ def test_chromium_missing(tmp_path, builds):
     _assert_untouched(builds, before, entries)
 
     # HTML needs no browser.
-    result = run_cli(
-        ["build", "fixture", "--lang", "en", "--format", "html", "--out", str(builds)], env
-    )
+    result = run_cli(build_args("fixture", builds), env)
     assert result.returncode == 0, result.stderr
     assert (builds / "latest" / "fixture.en.html").exists()
     assert not (builds / "latest" / "fixture.en.pdf").exists()
@@ -149,16 +128,7 @@ def test_signal_mid_build_stops_kernels_and_cleans_up(tmp_path, builds, sig, cod
             sys.executable,
             "-m",
             "gba_report.cli",
-            "build",
-            "sleeping",
-            "--lang",
-            "en",
-            "--format",
-            "html",
-            "--out",
-            str(builds),
-            "-p",
-            f"pid_file={pid_file}",
+            *build_args("sleeping", builds, "-p", f"pid_file={pid_file}"),
         ],
         env=cli_env(tmp_path),
         cwd=ROOT,
@@ -186,21 +156,7 @@ def test_signal_mid_build_stops_kernels_and_cleans_up(tmp_path, builds, sig, cod
 
 def test_two_builds_at_once(tmp_path, builds):
     env = cli_env(tmp_path)
-    args = [
-        sys.executable,
-        "-m",
-        "gba_report.cli",
-        "build",
-        "fixture",
-        "--lang",
-        "en",
-        "--format",
-        "html",
-        "--out",
-        str(builds),
-        "--jobs",
-        "1",
-    ]
+    args = [sys.executable, "-m", "gba_report.cli", *build_args("fixture", builds, "--jobs", "1")]
     procs = [
         subprocess.Popen(
             args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

@@ -19,7 +19,15 @@ from pathlib import Path
 
 import psutil
 import pytest
-from engine_helpers import ROOT, cli_env, fake_previous_build, latest_state, require_tool, run_cli
+from engine_helpers import (
+    ROOT,
+    build_args,
+    chromium_wrapper,
+    cli_env,
+    fake_previous_build,
+    latest_state,
+    run_cli,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -92,9 +100,7 @@ def test_kill_9_while_kernels_run(tmp_path, token):
     assert latest_state(builds) == before
     assert staging.exists(), "the killed build could not have removed its folder"
 
-    after = run_cli(
-        ["build", "fixture", "--lang", "en", "--format", "html", "--out", str(builds)], env
-    )
+    after = run_cli(build_args("fixture", builds), env)
     assert after.returncode == 0, after.stderr
     (swept,) = [line for line in after.stderr.splitlines() if "swept:" in line]
     assert f"removed {staging.name}, left by a build that was killed" in swept
@@ -104,15 +110,9 @@ def test_kill_9_while_kernels_run(tmp_path, token):
 
 
 def test_kill_9_while_chromium_prints(tmp_path, token):
-    chromium = require_tool("chromium")
     builds = tmp_path / "builds"
     before = fake_previous_build(builds)
-    marker = tmp_path / "chromium.pid"
-    wrapper = tmp_path / "chromium-wrapper"
-    # The real browser, announcing itself first (exec keeps the pid).
-    wrapper.write_text(f'#!/bin/sh\necho $$ > "{marker}"\nexec "{chromium}" "$@"\n')
-    wrapper.chmod(0o755)
-    env = cli_env(tmp_path, GBA_REPORT_CHROMIUM=str(wrapper), **{TOKEN_VAR: token})
+    _, marker, env = chromium_wrapper(tmp_path, **{TOKEN_VAR: token})
     proc = _start(["build", "fixture", "--lang", "all", "--out", str(builds)], env)
     _wait_for(marker, proc, "Chromium started")
     _kill_and_check(proc, token, "chrom")
