@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,6 +62,31 @@ def run_cli(
         cwd=kwargs.pop("cwd", ROOT),
         **kwargs,
     )
+
+
+def start_cli(args: list[str], env: dict, stdout: int = subprocess.PIPE) -> subprocess.Popen:
+    """Start ``gba-report ARGS`` without waiting (stderr, and stdout unless told, piped as text)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "gba_report.cli", *args],
+        env=env,
+        cwd=ROOT,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for_file(
+    path: Path, proc: subprocess.Popen, what: str, timeout: float = 180, poll: float = 0.1
+) -> str:
+    """Wait until the running ``proc`` has written ``path``; its text (a pid). Fails if the
+    process ends first, naming ``what`` it was waiting for."""
+    deadline = time.monotonic() + timeout
+    while not (path.exists() and path.read_text().strip()):
+        assert proc.poll() is None, f"the build ended before {what}: {proc.communicate()}"
+        assert time.monotonic() < deadline, f"{what} never happened"
+        time.sleep(poll)
+    return path.read_text().strip()
 
 
 def build_args(report: str, builds: Path, *more: str, lang: str = "en", fmt: str = "html") -> list:

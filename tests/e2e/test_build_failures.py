@@ -5,20 +5,19 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from engine_helpers import (
-    ROOT,
     build_args,
     build_dirs,
     cli_env,
     fake_previous_build,
     latest_state,
     run_cli,
+    start_cli,
+    wait_for_file,
 )
 
 pytestmark = pytest.mark.slow
@@ -123,24 +122,10 @@ def test_signal_mid_build_stops_kernels_and_cleans_up(tmp_path, builds, sig, cod
     before = fake_previous_build(builds)
     entries = build_dirs(builds)
     pid_file = tmp_path / "kernel.pid"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gba_report.cli",
-            *build_args("sleeping", builds, "-p", f"pid_file={pid_file}"),
-        ],
-        env=cli_env(tmp_path),
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    proc = start_cli(
+        build_args("sleeping", builds, "-p", f"pid_file={pid_file}"), cli_env(tmp_path)
     )
-    deadline = time.monotonic() + 120
-    while not pid_file.exists() or not pid_file.read_text().strip():
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "kernel never started"
-        time.sleep(0.2)
+    wait_for_file(pid_file, proc, "the kernel started", timeout=120, poll=0.2)
     kernel_pid = int(pid_file.read_text())
     assert list(builds.glob(".tmp-*")), "the build should be writing to a temp folder"
     proc.send_signal(sig)
@@ -156,13 +141,7 @@ def test_signal_mid_build_stops_kernels_and_cleans_up(tmp_path, builds, sig, cod
 
 def test_two_builds_at_once(tmp_path, builds):
     env = cli_env(tmp_path)
-    args = [sys.executable, "-m", "gba_report.cli", *build_args("fixture", builds, "--jobs", "1")]
-    procs = [
-        subprocess.Popen(
-            args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        for _ in range(2)
-    ]
+    procs = [start_cli(build_args("fixture", builds, "--jobs", "1"), env) for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in procs]
     for p, (_, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
 
 import pytest
 from engine_helpers import (
-    ROOT,
     build_args,
     chromium_wrapper,
     cli_env,
     fake_previous_build,
     latest_state,
     run_cli,
+    start_cli,
+    wait_for_file,
 )
 
 pytestmark = pytest.mark.slow
@@ -53,20 +51,9 @@ def test_chromium_crashing_while_it_prints(tmp_path):
     builds = tmp_path / "builds"
     before = fake_previous_build(builds)
     wrapper, marker, env = chromium_wrapper(tmp_path)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gba_report.cli", "build", "fixture", "--out", str(builds)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 180
-    while not (marker.exists() and marker.read_text().strip()):
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "Chromium never started"
-        time.sleep(0.05)
-    os.kill(int(marker.read_text()), signal.SIGKILL)  # the browser dies under the build
+    proc = start_cli(["build", "fixture", "--out", str(builds)], env)
+    chromium_pid = wait_for_file(marker, proc, "Chromium started", poll=0.05)
+    os.kill(int(chromium_pid), signal.SIGKILL)  # the browser dies under the build
     _, err = proc.communicate(timeout=180)
     assert proc.returncode == 1, err
     assert "Traceback" not in err

@@ -13,20 +13,19 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import psutil
 import pytest
 from engine_helpers import (
-    ROOT,
     build_args,
     chromium_wrapper,
     cli_env,
     fake_previous_build,
     latest_state,
     run_cli,
+    start_cli,
+    wait_for_file,
 )
 
 pytestmark = pytest.mark.slow
@@ -45,25 +44,6 @@ def _processes_with(token: str) -> list[psutil.Process]:
         except psutil.Error:
             continue  # gone meanwhile, or not ours to read
     return found
-
-
-def _start(args: list[str], env: dict) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "gba_report.cli", *args],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _wait_for(path: Path, proc: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 180
-    while not (path.exists() and path.read_text().strip()):
-        assert proc.poll() is None, f"the build ended before {what}: {proc.communicate()[1]}"
-        assert time.monotonic() < deadline, f"{what} never happened"
-        time.sleep(0.1)
 
 
 def _kill_and_check(proc: subprocess.Popen, token: str, expect: str) -> None:
@@ -93,8 +73,8 @@ def test_kill_9_while_kernels_run(tmp_path, token):
     env = cli_env(tmp_path, **{TOKEN_VAR: token})
     pid_file = tmp_path / "kernel.pid"
     args = ["build", "sleeping", "--lang", "all", "--format", "html", "--out", str(builds)]
-    proc = _start([*args, "-p", f"pid_file={pid_file}"], env)
-    _wait_for(pid_file, proc, "a kernel started")
+    proc = start_cli([*args, "-p", f"pid_file={pid_file}"], env, stdout=subprocess.DEVNULL)
+    wait_for_file(pid_file, proc, "a kernel started")
     (staging,) = builds.glob(".tmp-*")
     _kill_and_check(proc, token, "ipykernel")
     assert latest_state(builds) == before
@@ -113,7 +93,9 @@ def test_kill_9_while_chromium_prints(tmp_path, token):
     builds = tmp_path / "builds"
     before = fake_previous_build(builds)
     _, marker, env = chromium_wrapper(tmp_path, **{TOKEN_VAR: token})
-    proc = _start(["build", "fixture", "--lang", "all", "--out", str(builds)], env)
-    _wait_for(marker, proc, "Chromium started")
+    proc = start_cli(
+        build_args("fixture", builds, lang="all", fmt="html,pdf"), env, stdout=subprocess.DEVNULL
+    )
+    wait_for_file(marker, proc, "Chromium started")
     _kill_and_check(proc, token, "chrom")
     assert latest_state(builds) == before
