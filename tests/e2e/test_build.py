@@ -14,7 +14,7 @@ from engine_helpers import build_args, cli_env, require_tool, run_cli, shared_on
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """One cold build of the fixture report, then a second build with nothing changed.
 

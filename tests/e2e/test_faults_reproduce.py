@@ -26,7 +26,7 @@ from engine_helpers import (
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def kept(tmp_path_factory):
     """One English HTML build of the fixture report, kept in a builds folder (made once)."""
 
