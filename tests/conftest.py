@@ -1,13 +1,17 @@
-"""Order and grouping of the whole test run, for ``pytest -n auto`` (``--dist loadgroup``).
+"""Order and grouping of the test run under ``pytest -n 2 --dist loadgroup`` (opt-in).
 
-- Tests that use a module-scoped fixture of their own module run on one worker
-  (``xdist_group`` = the module), so the fixture is made once, not once per worker.
-  Every other test is a unit of its own and goes to whichever worker is free.
-- Tests marked ``slow`` (notebooks, builds, Chromium) are handed out first, in their files'
-  order, and the many quick ones fill in after: no long test is left to start at the end
-  while the other worker sits idle.
+With ``--dist loadgroup`` (``--no-loadscope-reorder``) xdist hands out one unit at a time to
+whichever worker is free; this file makes the units:
 
-Without ``-n`` the marks do nothing and only the order changes.
+- tests that use a module-scoped fixture of their own module form one unit
+  (``xdist_group`` = the module), so the fixture is made once, not once per worker;
+  every other test is a unit of its own;
+- tests marked ``slow`` (notebooks, builds, Chromium) come first, in their files' order, and
+  the many quick ones fill in after, so no long test starts last while the other worker idles.
+
+Under the default ``--dist load`` (what ``make test`` runs) nothing changes: that mode sends
+consecutive chunks of about a quarter of the run to each worker, and slow-first would put every
+slow test on one of them.
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ def _own_module_fixture(item: pytest.Item) -> bool:
     )
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the xdist_group marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not getattr(config.option, "loadgroup", False):  # set in xdist workers of loadgroup
+        return
     for item in items:
         if _own_module_fixture(item):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
