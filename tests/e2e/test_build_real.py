@@ -132,8 +132,10 @@ def test_real_reports_build_in_both_languages(real_build):
 
 # The checks of what makes every figure reusable, each its own test so that the workers share
 # them out (the build they read is made once).
-def test_downloads_equal_the_sections(real_build):
-    _check_downloads(real_build, _manifest(real_build))
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+@pytest.mark.parametrize("name", REPORTS)
+def test_downloads_equal_the_sections(real_build, name, lang):
+    _check_downloads(real_build, _manifest(real_build), name, lang)
 
 
 def test_every_link_resolves(real_build):
@@ -203,43 +205,41 @@ def _same_value(expected, text):
     return text == str(expected)
 
 
-def _check_downloads(latest, manifest):
+def _check_downloads(latest, manifest, name, lang):
     import io
 
     import pandas as pd
     from PIL import Image
 
-    for name in REPORTS:
-        for lang in ("en", "zh-Hant"):
-            info = manifest["reports"][name]["langs"][lang]["downloads"]
-            files = info["files"]
-            csvs = [f for f in files if f.endswith(".csv")]
-            assert csvs, (name, lang)
-            sections = _report_sections(name, lang)
-            for rel in csvs:
-                section = sections[rel.rsplit("/", 1)[1].removesuffix(".csv")]
-                text = (latest / rel).read_text(encoding="utf-8")
-                got = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-                data = section.data
-                assert list(got.columns) == [str(c) for c in data.columns], rel
-                assert len(got) == len(data) > 0, rel
-                for col in data.columns:
-                    for i, value in enumerate(data[col].tolist()):
-                        assert _same_value(value, got.iloc[i][str(col)]), (rel, col, i)
-            charts = [s for s in sections.values() if s.figure is not None]
-            svgs = [f for f in files if f.endswith(".svg")]
-            assert len(svgs) == len(charts) > 0, (name, lang)
-            for rel in svgs:
-                svg = (latest / rel).read_text(encoding="utf-8")
-                assert "<svg" in svg and 'role="img"' in svg, rel
-                alt = re.search(r'<title id="[^"]+-alt">([^<]+)</title>', svg)
-                assert alt and alt.group(1).strip(), rel
-                if lang == "zh-Hant":
-                    assert re.search(r"[\u4e00-\u9fff]", alt.group(1)), rel
-                png = latest / rel.replace(".svg", ".png")
-                width_pt = float(re.search(r'width="([\d.]+)pt"', svg).group(1))
-                with Image.open(png) as image:  # 2x the screen chart (100 px per inch)
-                    assert abs(image.width - width_pt / 72 * 200) <= 3, (rel, image.width)
+    info = manifest["reports"][name]["langs"][lang]["downloads"]
+    files = info["files"]
+    csvs = [f for f in files if f.endswith(".csv")]
+    assert csvs, (name, lang)
+    sections = _report_sections(name, lang)
+    for rel in csvs:
+        section = sections[rel.rsplit("/", 1)[1].removesuffix(".csv")]
+        text = (latest / rel).read_text(encoding="utf-8")
+        got = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        data = section.data
+        assert list(got.columns) == [str(c) for c in data.columns], rel
+        assert len(got) == len(data) > 0, rel
+        for col in data.columns:
+            for i, value in enumerate(data[col].tolist()):
+                assert _same_value(value, got.iloc[i][str(col)]), (rel, col, i)
+    charts = [s for s in sections.values() if s.figure is not None]
+    svgs = [f for f in files if f.endswith(".svg")]
+    assert len(svgs) == len(charts) > 0, (name, lang)
+    for rel in svgs:
+        svg = (latest / rel).read_text(encoding="utf-8")
+        assert "<svg" in svg and 'role="img"' in svg, rel
+        alt = re.search(r'<title id="[^"]+-alt">([^<]+)</title>', svg)
+        assert alt and alt.group(1).strip(), rel
+        if lang == "zh-Hant":
+            assert re.search(r"[\u4e00-\u9fff]", alt.group(1)), rel
+        png = latest / rel.replace(".svg", ".png")
+        width_pt = float(re.search(r'width="([\d.]+)pt"', svg).group(1))
+        with Image.open(png) as image:  # 2x the screen chart (100 px per inch)
+            assert abs(image.width - width_pt / 72 * 200) <= 3, (rel, image.width)
 
 
 def _check_links(latest):
