@@ -9,26 +9,36 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from engine_helpers import cli_env, require_tool, run_cli
+from engine_helpers import build_args, cli_env, require_tool, run_cli, shared_once
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """One cold build of the fixture report, then a second build with nothing changed."""
+    """One cold build of the fixture report, then a second build with nothing changed.
+
+    Made once per session (``shared_once``) and only read by the tests.
+    """
     require_tool("chromium")
-    tmp = tmp_path_factory.mktemp("build")
-    builds = tmp / "builds"
-    env = cli_env(tmp)
-    first = run_cli(
-        ["build", "fixture", "--lang", "all", "--format", "html,pdf", "--out", str(builds)], env
-    )
-    assert first.returncode == 0, first.stderr
-    first_target = (builds / "latest").resolve()
-    second = run_cli(["build", "fixture", "--out", str(builds)], env)
-    assert second.returncode == 0, second.stderr
-    return {"builds": builds, "first": first_target, "second": second, "first_run": first}
+
+    def make(tmp: Path) -> dict:
+        builds = tmp / "builds"
+        env = cli_env(tmp)
+        first = run_cli(build_args("fixture", builds, lang="all", fmt="html,pdf"), env)
+        assert first.returncode == 0, first.stderr
+        first_target = (builds / "latest").resolve()
+        second = run_cli(["build", "fixture", "--out", str(builds)], env)
+        assert second.returncode == 0, second.stderr
+        return {
+            "builds": str(builds),
+            "first": str(first_target),
+            "second_stdout": second.stdout,
+            "first_stderr": first.stderr,
+        }
+
+    info = shared_once(tmp_path_factory, "fixture-all-langs", make)
+    return {**info, "builds": Path(info["builds"]), "first": Path(info["first"])}
 
 
 def test_layout_and_latest_symlink(built):
@@ -143,7 +153,6 @@ def test_index_and_manifest(built):
 
 
 def test_second_build_reuses_the_cache(built):
-    second = built["second"]
     latest = (built["builds"] / "latest").resolve()
     assert latest != built["first"], "the rebuild must publish a new build folder"
     manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
@@ -153,11 +162,11 @@ def test_second_build_reuses_the_cache(built):
         old = first["reports"]["fixture"]["langs"][lang]
         assert old["cached"] is False
         assert info["content_sha256"] == old["content_sha256"]
-    assert "2 from cache" in second.stdout
+    assert "2 from cache" in built["second_stdout"]
 
 
 def test_plain_log_lines_when_not_a_terminal(built):
-    err = built["first_run"].stderr
+    err = built["first_stderr"]
     assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ fixture\.en: ", err, re.M)
 
 
@@ -167,20 +176,7 @@ def test_injection_string_arrives_as_literal_data(tmp_path):
     marker = tmp_path / "pwned"
     payload = f'x"); import os; os.system("touch {marker}") #'
     result = run_cli(
-        [
-            "build",
-            "fixture",
-            "--lang",
-            "en",
-            "--format",
-            "html",
-            "--out",
-            str(builds),
-            "-p",
-            f"message={payload}",
-            "-p",
-            f"echo_file={echo}",
-        ],
+        build_args("fixture", builds, "-p", f"message={payload}", "-p", f"echo_file={echo}"),
         cli_env(tmp_path),
     )
     assert result.returncode == 0, result.stderr

@@ -5,19 +5,19 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from engine_helpers import (
-    ROOT,
+    build_args,
     build_dirs,
     cli_env,
     fake_previous_build,
     latest_state,
     run_cli,
+    start_cli,
+    wait_for_file,
 )
 
 pytestmark = pytest.mark.slow
@@ -40,10 +40,7 @@ def builds(tmp_path):
 def test_failing_cell(tmp_path, builds):
     before = fake_previous_build(builds)
     entries = build_dirs(builds)
-    result = run_cli(
-        ["build", "failing", "--lang", "en", "--format", "html", "--out", str(builds)],
-        cli_env(tmp_path),
-    )
+    result = run_cli(build_args("failing", builds), cli_env(tmp_path))
     assert result.returncode == 1
     err = result.stderr
     assert "failing (en) failed at cell 4" in err
@@ -58,21 +55,7 @@ def test_cell_timeout(tmp_path, builds):
     before = fake_previous_build(builds)
     entries = build_dirs(builds)
     t0 = time.monotonic()
-    result = run_cli(
-        [
-            "build",
-            "sleeping",
-            "--lang",
-            "en",
-            "--format",
-            "html",
-            "--cell-timeout",
-            "2",
-            "--out",
-            str(builds),
-        ],
-        cli_env(tmp_path),
-    )
+    result = run_cli(build_args("sleeping", builds, "--cell-timeout", "2"), cli_env(tmp_path))
     assert result.returncode == 1
     assert time.monotonic() - t0 < 60
     assert "sleeping (en): cell 4 [time.sleep(120)] ran longer than the cell timeout of 2 s" in (
@@ -85,10 +68,7 @@ def test_cell_timeout(tmp_path, builds):
 def test_kernel_death(tmp_path, builds):
     before = fake_previous_build(builds)
     entries = build_dirs(builds)
-    result = run_cli(
-        ["build", "dying", "--lang", "en", "--format", "html", "--out", str(builds)],
-        cli_env(tmp_path),
-    )
+    result = run_cli(build_args("dying", builds), cli_env(tmp_path))
     assert result.returncode == 1
     assert "dying (en): the kernel died while running cell 3" in result.stderr
     _assert_untouched(builds, before, entries)
@@ -119,9 +99,7 @@ def test_chromium_missing(tmp_path, builds):
     _assert_untouched(builds, before, entries)
 
     # HTML needs no browser.
-    result = run_cli(
-        ["build", "fixture", "--lang", "en", "--format", "html", "--out", str(builds)], env
-    )
+    result = run_cli(build_args("fixture", builds), env)
     assert result.returncode == 0, result.stderr
     assert (builds / "latest" / "fixture.en.html").exists()
     assert not (builds / "latest" / "fixture.en.pdf").exists()
@@ -144,33 +122,10 @@ def test_signal_mid_build_stops_kernels_and_cleans_up(tmp_path, builds, sig, cod
     before = fake_previous_build(builds)
     entries = build_dirs(builds)
     pid_file = tmp_path / "kernel.pid"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gba_report.cli",
-            "build",
-            "sleeping",
-            "--lang",
-            "en",
-            "--format",
-            "html",
-            "--out",
-            str(builds),
-            "-p",
-            f"pid_file={pid_file}",
-        ],
-        env=cli_env(tmp_path),
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    proc = start_cli(
+        build_args("sleeping", builds, "-p", f"pid_file={pid_file}"), cli_env(tmp_path)
     )
-    deadline = time.monotonic() + 120
-    while not pid_file.exists() or not pid_file.read_text().strip():
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "kernel never started"
-        time.sleep(0.2)
+    wait_for_file(pid_file, proc, "the kernel started", timeout=120, poll=0.2)
     kernel_pid = int(pid_file.read_text())
     assert list(builds.glob(".tmp-*")), "the build should be writing to a temp folder"
     proc.send_signal(sig)
@@ -186,27 +141,7 @@ def test_signal_mid_build_stops_kernels_and_cleans_up(tmp_path, builds, sig, cod
 
 def test_two_builds_at_once(tmp_path, builds):
     env = cli_env(tmp_path)
-    args = [
-        sys.executable,
-        "-m",
-        "gba_report.cli",
-        "build",
-        "fixture",
-        "--lang",
-        "en",
-        "--format",
-        "html",
-        "--out",
-        str(builds),
-        "--jobs",
-        "1",
-    ]
-    procs = [
-        subprocess.Popen(
-            args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        for _ in range(2)
-    ]
+    procs = [start_cli(build_args("fixture", builds, "--jobs", "1"), env) for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in procs]
     for p, (_, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err

@@ -1,6 +1,6 @@
 """End-to-end: build the real reports (all four, both languages, HTML and A4 PDF), once.
 
-The one build (a module fixture) is checked for the reports themselves, then for what makes
+The one build (made once per session) is checked for the reports themselves, then for what makes
 every figure reusable: the downloads beside each chart and table (CSV equal to the section's
 ``.data``, SVG and PNG), every link of the HTML, the data archives (Frictionless), the PDFs'
 structure and document information (pikepdf), and the "How to cite" box (its run id and data
@@ -13,11 +13,12 @@ import json
 import os
 import re
 import subprocess
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import yaml
-from engine_helpers import ROOT, require_tool, run_cli
+from engine_helpers import ROOT, require_tool, run_cli, shared_once
 
 from gba_report import data
 
@@ -36,21 +37,32 @@ def test_manifest_lists_the_four_reports():
     assert "max_data_age_days" not in manifest["settings"]  # freshness: release calendars
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def real_build(tmp_path_factory):
-    """The published folder of one real build (every report, both languages, HTML + PDF)."""
+    """The published folder of one real build (every report, both languages, HTML + PDF).
+
+    Made once per session (``shared_once``), whichever worker asks first; the tests below
+    only read it, so they may run on different workers at once.
+    """
     require_tool("chromium")
-    tmp_path = tmp_path_factory.mktemp("real")
-    builds = tmp_path / "builds"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GBA_REPORT_")}
-    env["GBA_REPORT_CACHE_DIR"] = str(tmp_path / "cache")
-    result = run_cli(
-        ["build", "--lang", "all", "--format", "html,pdf", "--out", str(builds)],
-        env,
-        timeout=540,
-    )
-    assert result.returncode == 0, result.stderr[-4000:]
-    return builds / "latest"
+
+    def make(tmp_path: Path) -> dict:
+        builds = tmp_path / "builds"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GBA_REPORT_")}
+        env["GBA_REPORT_CACHE_DIR"] = str(tmp_path / "cache")
+        result = run_cli(
+            ["build", "--lang", "all", "--format", "html,pdf", "--out", str(builds)],
+            env,
+            timeout=540,
+        )
+        assert result.returncode == 0, result.stderr[-4000:]
+        return {"latest": str(builds / "latest")}
+
+    return Path(shared_once(tmp_path_factory, "real-build", make)["latest"])
+
+
+def _manifest(latest: Path) -> dict:
+    return json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
 
 
 def test_real_reports_build_in_both_languages(real_build):
@@ -58,7 +70,7 @@ def test_real_reports_build_in_both_languages(real_build):
     from pypdf import PdfReader
 
     latest = real_build
-    manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
+    manifest = _manifest(latest)
     titles = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))["reports"]
     assert sorted(manifest["reports"]) == sorted(REPORTS)
     for name in REPORTS:
@@ -116,11 +128,30 @@ def test_real_reports_build_in_both_languages(real_build):
             for where, body in (("html", html), ("pdf", re.sub(r"\s+", "", text))):
                 named = [h for h in hosts if h in body]
                 assert not named, (name, lang, where, named)
-    _check_downloads(latest, manifest)
-    _check_links(latest)
-    _check_archives(latest, manifest)
-    _check_pdfs(latest, manifest)
-    _check_citations(latest, manifest)
+
+
+# The checks of what makes every figure reusable, each its own test so that the workers share
+# them out (the build they read is made once).
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+@pytest.mark.parametrize("name", REPORTS)
+def test_downloads_equal_the_sections(real_build, name, lang):
+    _check_downloads(real_build, _manifest(real_build), name, lang)
+
+
+def test_every_link_resolves(real_build):
+    _check_links(real_build)
+
+
+def test_data_archives_are_valid_data_packages(real_build, tmp_path):
+    _check_archives(real_build, _manifest(real_build), tmp_path)
+
+
+def test_pdf_structure_outline_and_document_information(real_build):
+    _check_pdfs(real_build, _manifest(real_build))
+
+
+def test_how_to_cite_box_bibtex_and_citation_cff(real_build):
+    _check_citations(real_build, _manifest(real_build))
 
 
 # --------------------------------------------------------------------------- reuse checks
@@ -174,43 +205,41 @@ def _same_value(expected, text):
     return text == str(expected)
 
 
-def _check_downloads(latest, manifest):
+def _check_downloads(latest, manifest, name, lang):
     import io
 
     import pandas as pd
     from PIL import Image
 
-    for name in REPORTS:
-        for lang in ("en", "zh-Hant"):
-            info = manifest["reports"][name]["langs"][lang]["downloads"]
-            files = info["files"]
-            csvs = [f for f in files if f.endswith(".csv")]
-            assert csvs, (name, lang)
-            sections = _report_sections(name, lang)
-            for rel in csvs:
-                section = sections[rel.rsplit("/", 1)[1].removesuffix(".csv")]
-                text = (latest / rel).read_text(encoding="utf-8")
-                got = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-                data = section.data
-                assert list(got.columns) == [str(c) for c in data.columns], rel
-                assert len(got) == len(data) > 0, rel
-                for col in data.columns:
-                    for i, value in enumerate(data[col].tolist()):
-                        assert _same_value(value, got.iloc[i][str(col)]), (rel, col, i)
-            charts = [s for s in sections.values() if s.figure is not None]
-            svgs = [f for f in files if f.endswith(".svg")]
-            assert len(svgs) == len(charts) > 0, (name, lang)
-            for rel in svgs:
-                svg = (latest / rel).read_text(encoding="utf-8")
-                assert "<svg" in svg and 'role="img"' in svg, rel
-                alt = re.search(r'<title id="[^"]+-alt">([^<]+)</title>', svg)
-                assert alt and alt.group(1).strip(), rel
-                if lang == "zh-Hant":
-                    assert re.search(r"[\u4e00-\u9fff]", alt.group(1)), rel
-                png = latest / rel.replace(".svg", ".png")
-                width_pt = float(re.search(r'width="([\d.]+)pt"', svg).group(1))
-                with Image.open(png) as image:  # 2x the screen chart (100 px per inch)
-                    assert abs(image.width - width_pt / 72 * 200) <= 3, (rel, image.width)
+    info = manifest["reports"][name]["langs"][lang]["downloads"]
+    files = info["files"]
+    csvs = [f for f in files if f.endswith(".csv")]
+    assert csvs, (name, lang)
+    sections = _report_sections(name, lang)
+    for rel in csvs:
+        section = sections[rel.rsplit("/", 1)[1].removesuffix(".csv")]
+        text = (latest / rel).read_text(encoding="utf-8")
+        got = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        data = section.data
+        assert list(got.columns) == [str(c) for c in data.columns], rel
+        assert len(got) == len(data) > 0, rel
+        for col in data.columns:
+            for i, value in enumerate(data[col].tolist()):
+                assert _same_value(value, got.iloc[i][str(col)]), (rel, col, i)
+    charts = [s for s in sections.values() if s.figure is not None]
+    svgs = [f for f in files if f.endswith(".svg")]
+    assert len(svgs) == len(charts) > 0, (name, lang)
+    for rel in svgs:
+        svg = (latest / rel).read_text(encoding="utf-8")
+        assert "<svg" in svg and 'role="img"' in svg, rel
+        alt = re.search(r'<title id="[^"]+-alt">([^<]+)</title>', svg)
+        assert alt and alt.group(1).strip(), rel
+        if lang == "zh-Hant":
+            assert re.search(r"[\u4e00-\u9fff]", alt.group(1)), rel
+        png = latest / rel.replace(".svg", ".png")
+        width_pt = float(re.search(r'width="([\d.]+)pt"', svg).group(1))
+        with Image.open(png) as image:  # 2x the screen chart (100 px per inch)
+            assert abs(image.width - width_pt / 72 * 200) <= 3, (rel, image.width)
 
 
 def _check_links(latest):
@@ -225,7 +254,7 @@ def _check_links(latest):
             assert 'class="gba-downloads"' in html, page.name
 
 
-def _check_archives(latest, manifest):
+def _check_archives(latest, manifest, unzip_to):
     import zipfile
 
     from frictionless import validate
@@ -236,7 +265,7 @@ def _check_archives(latest, manifest):
             info = manifest["reports"][name]["langs"][lang]
             archive = latest / info["downloads"]["archive"]
             assert f'href="{archive.name}"' in index
-            target = latest.parent / f"unzipped-{name}.{lang}"
+            target = unzip_to / f"unzipped-{name}.{lang}"
             with zipfile.ZipFile(archive) as zipped:
                 names = set(zipped.namelist())
                 zipped.extractall(target)

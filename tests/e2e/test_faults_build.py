@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
 
 import pytest
-from engine_helpers import ROOT, cli_env, fake_previous_build, latest_state, require_tool
+from engine_helpers import (
+    build_args,
+    chromium_wrapper,
+    cli_env,
+    fake_previous_build,
+    latest_state,
+    run_cli,
+    start_cli,
+    wait_for_file,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -22,17 +28,6 @@ DEFECTS = {
     "not UTF-8": (b"GD,\xff\xfe broken\n", "line 7: is not UTF-8 text (rule: encoding)"),
     "unclosed quote": (b'"GD,province\n', "(rule: csv-syntax)"),
 }
-
-
-def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "gba_report.cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.mark.parametrize("defect", list(DEFECTS))
@@ -43,9 +38,7 @@ def test_build_on_broken_data_stops_in_one_line(tmp_path, defect):
     regions = tmp_path / "data" / "regions.csv"
     appended, message = DEFECTS[defect]
     regions.write_bytes(regions.read_bytes() + appended)
-    result = _run(
-        ["build", "fixture", "--lang", "en", "--format", "html", "--out", str(builds)], env
-    )
+    result = run_cli(build_args("fixture", builds), env)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     (line,) = [ln for ln in result.stderr.splitlines() if " error: " in ln]
@@ -55,28 +48,12 @@ def test_build_on_broken_data_stops_in_one_line(tmp_path, defect):
 
 
 def test_chromium_crashing_while_it_prints(tmp_path):
-    chromium = require_tool("chromium")
     builds = tmp_path / "builds"
     before = fake_previous_build(builds)
-    marker = tmp_path / "chromium.pid"
-    wrapper = tmp_path / "chromium-wrapper"
-    wrapper.write_text(f'#!/bin/sh\necho $$ > "{marker}"\nexec "{chromium}" "$@"\n')
-    wrapper.chmod(0o755)
-    env = cli_env(tmp_path, GBA_REPORT_CHROMIUM=str(wrapper))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gba_report.cli", "build", "fixture", "--out", str(builds)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 180
-    while not (marker.exists() and marker.read_text().strip()):
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "Chromium never started"
-        time.sleep(0.05)
-    os.kill(int(marker.read_text()), signal.SIGKILL)  # the browser dies under the build
+    wrapper, marker, env = chromium_wrapper(tmp_path)
+    proc = start_cli(["build", "fixture", "--out", str(builds)], env)
+    chromium_pid = wait_for_file(marker, proc, "Chromium started", poll=0.05)
+    os.kill(int(chromium_pid), signal.SIGKILL)  # the browser dies under the build
     _, err = proc.communicate(timeout=180)
     assert proc.returncode == 1, err
     assert "Traceback" not in err

@@ -1,8 +1,9 @@
 """End-to-end: a damaged cache entry (notebook, HTML, PDF) is a miss: removed, re-made, logged.
 
-One build fills a cache; each test copies it, corrupts, truncates or deletes one entry, and
-builds again: the build succeeds, says in one line what it removed, publishes good files (never
-the damaged entry) and leaves a good entry behind, so a third build is served from the cache.
+One build fills a cache (``warm``, tests/e2e/conftest.py); each test copies it, corrupts,
+truncates or deletes one entry, and builds again: the build succeeds, says in one line what it
+removed, publishes good files (never the damaged entry) and leaves a good entry behind, so a
+third build is served from the cache.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from engine_helpers import cli_env, require_tool, run_cli
+from engine_helpers import cli_env, run_cli
 
 from gba_report.engine.cache import check_entry, checksum_file
 
@@ -23,17 +24,6 @@ pytestmark = pytest.mark.slow
 ARGS = ["build", "fixture", "--lang", "en", "--format", "html,pdf"]
 REMOVED = "removed, it will be re-made"
 KIND_NAMES = {"exec": "executed notebook", "html": "HTML", "pdf": "PDF"}
-
-
-@pytest.fixture(scope="module")
-def warm(tmp_path_factory):
-    """A cache holding one good execution, HTML and PDF of the fixture report (English)."""
-    require_tool("chromium")
-    tmp = tmp_path_factory.mktemp("warm")
-    result = run_cli([*ARGS, "--out", str(tmp / "builds")], cli_env(tmp))
-    assert result.returncode == 0, result.stderr
-    latest = (tmp / "builds" / "latest").resolve()
-    return {"tmp": tmp, "html": (latest / "fixture.en.html").read_bytes()}
 
 
 def _no_run_id(page: bytes) -> bytes:

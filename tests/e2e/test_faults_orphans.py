@@ -13,13 +13,20 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import psutil
 import pytest
-from engine_helpers import ROOT, cli_env, fake_previous_build, latest_state, require_tool, run_cli
+from engine_helpers import (
+    build_args,
+    chromium_wrapper,
+    cli_env,
+    fake_previous_build,
+    latest_state,
+    run_cli,
+    start_cli,
+    wait_for_file,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -37,25 +44,6 @@ def _processes_with(token: str) -> list[psutil.Process]:
         except psutil.Error:
             continue  # gone meanwhile, or not ours to read
     return found
-
-
-def _start(args: list[str], env: dict) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "gba_report.cli", *args],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _wait_for(path: Path, proc: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 180
-    while not (path.exists() and path.read_text().strip()):
-        assert proc.poll() is None, f"the build ended before {what}: {proc.communicate()[1]}"
-        assert time.monotonic() < deadline, f"{what} never happened"
-        time.sleep(0.1)
 
 
 def _kill_and_check(proc: subprocess.Popen, token: str, expect: str) -> None:
@@ -85,16 +73,14 @@ def test_kill_9_while_kernels_run(tmp_path, token):
     env = cli_env(tmp_path, **{TOKEN_VAR: token})
     pid_file = tmp_path / "kernel.pid"
     args = ["build", "sleeping", "--lang", "all", "--format", "html", "--out", str(builds)]
-    proc = _start([*args, "-p", f"pid_file={pid_file}"], env)
-    _wait_for(pid_file, proc, "a kernel started")
+    proc = start_cli([*args, "-p", f"pid_file={pid_file}"], env, stdout=subprocess.DEVNULL)
+    wait_for_file(pid_file, proc, "a kernel started")
     (staging,) = builds.glob(".tmp-*")
     _kill_and_check(proc, token, "ipykernel")
     assert latest_state(builds) == before
     assert staging.exists(), "the killed build could not have removed its folder"
 
-    after = run_cli(
-        ["build", "fixture", "--lang", "en", "--format", "html", "--out", str(builds)], env
-    )
+    after = run_cli(build_args("fixture", builds), env)
     assert after.returncode == 0, after.stderr
     (swept,) = [line for line in after.stderr.splitlines() if "swept:" in line]
     assert f"removed {staging.name}, left by a build that was killed" in swept
@@ -104,16 +90,12 @@ def test_kill_9_while_kernels_run(tmp_path, token):
 
 
 def test_kill_9_while_chromium_prints(tmp_path, token):
-    chromium = require_tool("chromium")
     builds = tmp_path / "builds"
     before = fake_previous_build(builds)
-    marker = tmp_path / "chromium.pid"
-    wrapper = tmp_path / "chromium-wrapper"
-    # The real browser, announcing itself first (exec keeps the pid).
-    wrapper.write_text(f'#!/bin/sh\necho $$ > "{marker}"\nexec "{chromium}" "$@"\n')
-    wrapper.chmod(0o755)
-    env = cli_env(tmp_path, GBA_REPORT_CHROMIUM=str(wrapper), **{TOKEN_VAR: token})
-    proc = _start(["build", "fixture", "--lang", "all", "--out", str(builds)], env)
-    _wait_for(marker, proc, "Chromium started")
+    _, marker, env = chromium_wrapper(tmp_path, **{TOKEN_VAR: token})
+    proc = start_cli(
+        build_args("fixture", builds, lang="all", fmt="html,pdf"), env, stdout=subprocess.DEVNULL
+    )
+    wait_for_file(marker, proc, "Chromium started")
     _kill_and_check(proc, token, "chrom")
     assert latest_state(builds) == before

@@ -10,24 +10,35 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from pathlib import Path
 
 import pytest
-from engine_helpers import ROOT, build_dirs, cli_env, latest_state, run_cli
+from engine_helpers import (
+    ROOT,
+    build_args,
+    build_dirs,
+    cli_env,
+    latest_state,
+    run_cli,
+    shared_once,
+)
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def kept(tmp_path_factory):
-    """One English HTML build of the fixture report, kept in a builds folder."""
-    tmp = tmp_path_factory.mktemp("kept")
-    builds = tmp / "builds"
-    result = run_cli(
-        ["build", "fixture", "--lang", "en", "--format", "html", "--out", str(builds)],
-        cli_env(tmp),
-    )
-    assert result.returncode == 0, result.stderr
-    return {"tmp": tmp, "builds": builds, "run_id": (builds / "latest").resolve().name}
+    """One English HTML build of the fixture report, kept in a builds folder (made once)."""
+
+    def make(tmp: Path) -> dict:
+        builds = tmp / "builds"
+        result = run_cli(build_args("fixture", builds), cli_env(tmp))
+        assert result.returncode == 0, result.stderr
+        return {"tmp": str(tmp), "run_id": (builds / "latest").resolve().name}
+
+    info = shared_once(tmp_path_factory, "fixture-en-html", make)
+    tmp = Path(info["tmp"])
+    return {"tmp": tmp, "builds": tmp / "builds", "run_id": info["run_id"]}
 
 
 def _copy(kept, tmp_path):

@@ -57,19 +57,25 @@ def test_ci_runs_exactly_make_test():
     assert commands == ["make test"]
 
 
+def _setup_check(env: dict | None = None) -> subprocess.CompletedProcess:
+    """``scripts/setup_system.sh --check`` (reports, never installs), its output captured."""
+    return subprocess.run(
+        ["/bin/bash", "scripts/setup_system.sh", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+
 def test_setup_is_idempotent_once_installed():
     # make test ran `setup` before pytest, so a second run must find nothing to do.
     out = subprocess.run(
         ["make", "--question", "venv"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert out.returncode == 0, "make venv would reinstall: the stamp is older than pyproject"
-    sysdeps = subprocess.run(
-        ["bash", "scripts/setup_system.sh", "--check"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    sysdeps = _setup_check()
     assert sysdeps.returncode == 0, sysdeps.stderr
     assert "installing" not in sysdeps.stdout
     assert "present" in sysdeps.stdout
@@ -78,14 +84,7 @@ def test_setup_is_idempotent_once_installed():
 def test_setup_check_names_what_is_missing_and_installs_nothing(tmp_path):
     # A PATH with none of the tools: everything is reported missing, and --check never installs.
     (tmp_path / "grep").symlink_to(shutil.which("grep"))
-    out = subprocess.run(
-        ["/bin/bash", "scripts/setup_system.sh", "--check"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"PATH": str(tmp_path)},
-    )
+    out = _setup_check(env={"PATH": str(tmp_path)})
     assert out.returncode == 1
     for package in ("chromium", "fonts-noto-cjk", "poppler-utils"):
         assert package in out.stderr
