@@ -62,6 +62,7 @@ from gba_report.engine.messages import (
 )
 from gba_report.engine.pool import PrintedPdf, WorkerOutcome, WorkerTask
 from gba_report.engine.progress import Progress
+from gba_report.engine.title import ReportMeta
 from gba_report.fileio import atomic_write_text
 
 #: The scheduler's event topic on which workers announce each job they start.
@@ -151,7 +152,7 @@ def _succeeded(result: str) -> bool:
 
 
 def _print_here(
-    stem: str, html_file: Path, meta: Any, address: str
+    stem: str, html_file: Path, meta: ReportMeta, address: str
 ) -> tuple[bytes, dict[str, Any]] | Failure:
     """Print a job's PDF on this worker: its bytes and how it went, or why it could not."""
     try:

@@ -206,7 +206,8 @@ def _cached_pdf_keys(cache: Cache) -> frozenset[str]:
     """The keys of the PDFs in the cache (none with ``--force``, which reads no entry)."""
     if cache.force:
         return frozenset()
-    return frozenset(entry.stem for entry in cache.pdf("x").parent.glob("*.pdf"))
+    folder = cache.pdf("key").parent  # every PDF entry is <folder>/<key>.pdf
+    return frozenset(entry.stem for entry in folder.glob("*.pdf"))
 
 
 def _run_on_dask(
