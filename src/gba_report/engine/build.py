@@ -1,7 +1,8 @@
 """``run_build``: the build as a pipeline of stages, each in its own module.
 
 plan (:mod:`.plan`: jobs, parameters, cache keys) -> execute (:mod:`.execute`: cache or kernel,
-HTML export) -> failures (:mod:`.failures`) -> print PDF (:mod:`.pdf`) -> manifest
+HTML export) -> failures (:mod:`.failures`) -> print PDF (:mod:`.pdf`: by this process for the
+local pool, while the kernels run; by the worker itself on Dask) -> manifest
 (:mod:`.manifest`) -> index (:mod:`.index`, with what changed: :mod:`.history`) -> publish
 (:mod:`.publish`: atomic rename, ``latest``, history page, under a lock) -> cache bookkeeping.
 
@@ -156,6 +157,35 @@ def _printer(
     return pdf.PdfQueue(plan.chromium, concurrency, cache, staging, progress, timings)
 
 
+def _execute_and_print(
+    plan: Plan, cache: Cache, staging: Path, progress: Progress, timings: BuildTimings
+) -> tuple[list[ExecutedJob], str | None]:
+    """Every job executed (or cached) and exported, its PDF printed: the build's or a shard's.
+
+    Stops with one message per failed report (:func:`_stop_if_failed`) before waiting for the
+    PDFs still printing.
+
+    Returns:
+        The jobs in plan order, and the version of the browser that printed (the build's, else
+        a Dask worker's; None when nothing was printed).
+    """
+    steps = 2 if "pdf" in plan.formats else 1  # HTML, then the PDF printed from it
+    with (
+        progress.bars([job.stem for job in plan.jobs], steps),
+        _printer(plan, cache, staging, progress, timings) as printer,
+    ):
+        timings.phase_started("execute")
+        on_html = printer.submit if printer is not None else None
+        executed = execute(plan, cache, staging, progress, on_html)
+        timings.phase_done("execute")
+        _stop_if_failed(plan, executed)
+        timings.phase_started("print_after_execute")
+        browser = printer.finish() if printer is not None else None
+        timings.phase_done("print_after_execute")
+    on_workers = next((item.browser for item in executed if item.browser), None)
+    return executed, browser or on_workers
+
+
 def _record(
     plan: Plan,
     executed: list[ExecutedJob],
@@ -222,19 +252,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
                 return _run_shard(plan, cache, progress)
             with publish.Staging(plan.builds, plan.run_id, progress.info) as staging:
                 _announce(plan, cache, progress)
-                steps = 2 if "pdf" in plan.formats else 1  # HTML, then the PDF printed from it
-                with (
-                    progress.bars([job.stem for job in plan.jobs], steps),
-                    _printer(plan, cache, staging.path, progress, timings) as printer,
-                ):
-                    timings.phase_started("execute")
-                    on_html = printer.submit if printer is not None else None
-                    executed = execute(plan, cache, staging.path, progress, on_html)
-                    timings.phase_done("execute")
-                    _stop_if_failed(plan, executed)
-                    timings.phase_started("print_after_execute")
-                    browser = printer.finish() if printer is not None else None
-                    timings.phase_done("print_after_execute")
+                executed, browser = _execute_and_print(plan, cache, staging.path, progress, timings)
                 for item in executed:
                     timings.add(item.job.stem, item.timings)
                 built = _record(plan, executed, staging, browser)
@@ -259,15 +277,7 @@ def _run_shard(plan: Plan, cache: Cache, progress: Progress) -> BuildResult:
         progress.info(
             f"shard {plan.shard}: {len(plan.jobs)} of {len(plan.all_jobs)} jobs into {part_dir}"
         )
-        steps = 2 if "pdf" in plan.formats else 1
-        with (
-            progress.bars([job.stem for job in plan.jobs], steps),
-            _printer(plan, cache, staging.path, progress, BuildTimings()) as printer,
-        ):
-            on_html = printer.submit if printer is not None else None
-            executed = execute(plan, cache, staging.path, progress, on_html)
-            _stop_if_failed(plan, executed)
-            browser = printer.finish() if printer is not None else None
+        executed, browser = _execute_and_print(plan, cache, staging.path, progress, BuildTimings())
         records = [manifest.record_job(item, plan.formats, staging.path) for item in executed]
         staging.drop_work_files()
         built = manifest.finished(manifest.build_manifest(plan, records, browser))

@@ -8,8 +8,16 @@ request, the notebook's text, a cached execution if there is one, and what the b
 the worker: the project's version and code hash, the template hash and the data version. The
 worker (:func:`run_job`) refuses a job when its own checkout or data differ
 (:class:`WorkerMismatch`), otherwise runs ``python -m gba_report.engine.worker`` in a temporary
-folder, exactly as the local pool does, and sends back the result, the executed notebook and the
-HTML as text (:class:`DaskResult`); the engine writes them to the cache and the build folder.
+folder, exactly as the local pool does, then prints the PDF itself when the build wants PDFs
+(:func:`gba_report.engine.pdf.print_file`: the local pool's printing and PDF metadata, with the
+worker's own Chromium) and sends back the result, the executed notebook, the HTML as text and
+the PDF's bytes (:class:`DaskResult`). The building machine only stores them in its cache and
+build folder and publishes: it prints nothing for a job that ran on the cluster. A PDF the
+build's cache already holds for the same HTML (:func:`~gba_report.engine.pdf.pdf_key`, the keys
+are sent once per build) is not printed again: the build copies it from its cache, as the local
+pool does. The download files (``<stem>.files/``, the data archive) are not made on the worker:
+the manifest stage writes them from the executed notebook on the building machine, for every
+executor alike.
 
 Each start is announced on the scheduler's event topic ``gba-report``; a job that starts a
 second time was lost with its worker (Dask reschedules such tasks on another worker), and the
@@ -25,6 +33,7 @@ import logging
 import os
 import queue
 import secrets
+import socket
 import subprocess
 import sys
 import tempfile
@@ -36,9 +45,10 @@ from pathlib import Path
 from typing import Any
 
 from distributed import Client, Future, LocalCluster, as_completed, get_worker
+from distributed.comm.addressing import parse_address, parse_host_port
 
 from gba_report import data, paths
-from gba_report.engine import digest, exitcodes
+from gba_report.engine import chromium, digest, exitcodes, pdf
 from gba_report.engine.cache import store_text
 from gba_report.engine.errors import BuildError
 from gba_report.engine.messages import (
@@ -50,8 +60,9 @@ from gba_report.engine.messages import (
     WorkerRequest,
     WorkerResult,
 )
-from gba_report.engine.pool import WorkerOutcome, WorkerTask
+from gba_report.engine.pool import PrintedPdf, WorkerOutcome, WorkerTask
 from gba_report.engine.progress import Progress
+from gba_report.engine.title import ReportMeta
 from gba_report.fileio import atomic_write_text
 
 #: The scheduler's event topic on which workers announce each job they start.
@@ -75,6 +86,7 @@ class DaskJob:
         cached_execution: The executed notebook's text when the cache has it (export only).
         expects: What the worker must have: ``version``, ``package_code``, ``template``,
             ``data_version``.
+        print_pdf: Whether the worker prints the PDF (the build wants PDFs).
     """
 
     stem: str
@@ -82,6 +94,7 @@ class DaskJob:
     notebook: str
     cached_execution: str | None
     expects: dict[str, str]
+    print_pdf: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +108,9 @@ class DaskResult:
         failed_notebook: The partly executed notebook of a failed job, if any.
         worker: The worker's address.
         log_tail: The end of the worker process's stderr.
+        pdf: The PDF this worker printed (None: no PDF wanted, a failure, or the build's
+            cache holds it).
+        printed: The browser's ``version``, the ``start`` and seconds (``s``) of printing.
     """
 
     result: str
@@ -103,6 +119,8 @@ class DaskResult:
     failed_notebook: str | None
     worker: str
     log_tail: str
+    pdf: bytes | None = None
+    printed: dict[str, Any] | None = None
 
 
 def identity() -> dict[str, str]:
@@ -126,8 +144,46 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def run_job(job: DaskJob) -> DaskResult:
+def _succeeded(result: str) -> bool:
+    try:
+        return WorkerResult.from_json(result).ok
+    except MessageError:
+        return False
+
+
+def _print_here(
+    stem: str, html_file: Path, meta: ReportMeta, address: str
+) -> tuple[bytes, dict[str, Any]] | Failure:
+    """Print a job's PDF on this worker: its bytes and how it went, or why it could not."""
+    try:
+        browser = chromium.find_chromium()
+    except chromium.ChromiumNotFoundError as exc:
+        return Failure(
+            FailureKind.INTERNAL,
+            "ChromiumNotFoundError",
+            f"worker {address} cannot print {stem}: {exc}",
+        )
+    pdf_file = html_file.with_suffix(".pdf")
+    try:
+        printed = pdf.print_file(browser, html_file, pdf_file, meta)
+        content = pdf_file.read_bytes()
+    except Exception as exc:  # noqa: BLE001 - not a fallback: the build reports it as a failure
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        return Failure(
+            FailureKind.INTERNAL,
+            type(exc).__name__,
+            f"worker {address} could not print {stem} with {browser}: {first}",
+        )
+    return content, {"browser": printed.browser, "start": printed.start, "s": printed.seconds}
+
+
+def run_job(job: DaskJob, cached_pdfs: frozenset[str] = frozenset()) -> DaskResult:
     """Run one job on this Dask worker (called by Dask, not by the engine).
+
+    Args:
+        job: The job.
+        cached_pdfs: Keys of the PDFs the build's cache holds (:func:`pdf.pdf_key`): a PDF
+            whose HTML has one of them is not printed again.
 
     Raises:
         WorkerMismatch: This worker's code, template or data are not the build's.
@@ -183,14 +239,47 @@ def run_job(job: DaskJob) -> DaskResult:
                 )
             ).to_json()
         )
+        html_file = folder / "out.html"
+        content, printed = None, None
+        if job.print_pdf and _succeeded(result) and html_file.is_file():
+            if pdf.pdf_key(html_file.read_bytes()) not in cached_pdfs:
+                done = _print_here(job.stem, html_file, request.meta, worker.address)
+                if isinstance(done, Failure):
+                    result = WorkerResult(done).to_json()
+                else:
+                    content, printed = done
         return DaskResult(
             result=result,
             executed=_read(exec_cache),
-            html=_read(folder / "out.html"),
+            html=_read(html_file),
             failed_notebook=_read(folder / "executed.ipynb"),
             worker=worker.address,
             log_tail=proc.stderr[-3000:],
+            pdf=content,
+            printed=printed,
         )
+
+
+def _refused(address: str) -> str | None:
+    """Why a ``tcp://`` scheduler address refuses connections (nothing listens), else None.
+
+    Dask retries a refused connection until its timeout; a refusal is final, so the build
+    says so at once. Anything else (another scheme, a slow or unknown host) is left to Dask.
+    """
+    try:
+        scheme, location = parse_address(address)
+        host, port = parse_host_port(location, 8786)
+    except ValueError:
+        return None
+    if scheme != "tcp":
+        return None
+    try:
+        with socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S):
+            return None
+    except ConnectionRefusedError as exc:
+        return exc.strerror or "connection refused"
+    except OSError:
+        return None
 
 
 @contextlib.contextmanager
@@ -213,7 +302,10 @@ def connect(address: str | None, n_workers: int) -> Iterator[Client]:
         ):
             yield client
         return
+    refused = _refused(address)
     try:
+        if refused is not None:
+            raise ConnectionRefusedError(refused)
         client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         first = (str(exc).splitlines() or [type(exc).__name__])[0]
@@ -226,7 +318,7 @@ def connect(address: str | None, n_workers: int) -> Iterator[Client]:
         yield client
 
 
-def _job(task: WorkerTask, expects: dict[str, str]) -> DaskJob:
+def _job(task: WorkerTask, expects: dict[str, str], print_pdf: bool) -> DaskJob:
     request = task.request
     cached = _read(request.exec_cache) if request.use_cached_execution else None
     return DaskJob(
@@ -235,6 +327,7 @@ def _job(task: WorkerTask, expects: dict[str, str]) -> DaskJob:
         notebook=request.notebook.read_text(encoding="utf-8"),
         cached_execution=cached,
         expects=expects,
+        print_pdf=print_pdf,
     )
 
 
@@ -271,7 +364,12 @@ def _outcome(task: WorkerTask, future: Future, started: float) -> WorkerOutcome:
     html = got.html or ""
     store_text(request.html_cache, html)
     atomic_write_text(request.html_out, html)
-    return WorkerOutcome(task, result, duration)
+    printed = None
+    if got.pdf is not None and got.printed is not None:
+        printed = PrintedPdf(
+            got.pdf, got.worker, got.printed["browser"], got.printed["start"], got.printed["s"]
+        )
+    return WorkerOutcome(task, result, duration, printed)
 
 
 def run(
@@ -281,6 +379,8 @@ def run(
     on_stage: Callable[[str, str], None],
     on_done: Callable[[WorkerOutcome], None],
     progress: Progress,
+    print_pdf: bool = False,
+    cached_pdfs: frozenset[str] = frozenset(),
 ) -> None:
     """Run every task on the cluster; report starts, retries and outcomes like the local pool.
 
@@ -289,8 +389,10 @@ def run(
         address: The scheduler (None: a LocalCluster of ``n_workers`` processes).
         n_workers: Workers of the LocalCluster.
         on_stage: Called as ``on_stage(stem, stage)``.
-        on_done: Called with each outcome.
+        on_done: Called with each outcome (with its PDF when the worker printed one).
         progress: Where the retries are logged.
+        print_pdf: The workers print each job's PDF.
+        cached_pdfs: Keys of the PDFs the build's cache holds (not printed again).
 
     Raises:
         BuildError: The scheduler cannot be reached (exit code 2).
@@ -303,9 +405,12 @@ def run(
         client.subscribe_topic(TOPIC, lambda event: events.put(event[1]))
         by_key: dict[str, tuple[WorkerTask, float]] = {}
         futures = []
+        # Sent once, not with every task (each worker gets it when its first task needs it).
+        known: Any = client.scatter([cached_pdfs], hash=False)[0] if cached_pdfs else cached_pdfs
         for task in tasks:
             key = f"gba-report-{task.stem}-{secrets.token_hex(4)}"
-            future = client.submit(run_job, _job(task, expects), pure=False, key=key)
+            job = _job(task, expects, print_pdf)
+            future = client.submit(run_job, job, known, pure=False, key=key)
             by_key[future.key] = (task, time.monotonic())
             futures.append(future)
         started_on: dict[str, str] = {}

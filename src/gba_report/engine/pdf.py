@@ -1,8 +1,19 @@
-"""The PDF stage: A4 PDFs printed by one headless Chromium (driven by Playwright) from the HTML.
+"""The PDF stage: A4 PDFs printed by headless Chromium (driven by Playwright) from the HTML.
 
-The browser is found by :mod:`gba_report.engine.chromium` when the build is planned. PDFs are
-cached by the hash of their HTML and the print settings. :class:`PdfQueue` takes each job as
-soon as its HTML is ready, so printing overlaps the kernels still running.
+One printing path, two places it runs. :class:`PrintService` (a thread owning one browser) prints
+and :func:`pdfmeta.apply <gba_report.engine.pdfmeta.apply>` stamps the document information;
+both are used by:
+
+- :class:`PdfQueue`, the local pool's printer: it runs in the building process, takes each job as
+  soon as its HTML is ready and prints while the workers' kernels still run (one warm browser
+  for the whole build; the overlap is the measured speed-up of ``PDFs printed while kernels
+  run`` in the README). The local pool's workers therefore export HTML only.
+- :func:`print_file`, a Dask worker's printer (:mod:`.dask_executor`): the worker prints its job
+  itself and sends the PDF back, so the building machine only stores and publishes.
+
+The browser is found by :mod:`gba_report.engine.chromium` (when the build is planned, or on the
+Dask worker). PDFs are cached by the hash of their HTML and the print settings
+(:func:`pdf_key`).
 """
 
 from __future__ import annotations
@@ -14,16 +25,22 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from gba_report.engine import exitcodes, pdfmeta
 from gba_report.engine.cache import Cache
 from gba_report.engine.errors import BuildError, describe_file_system_fault, is_file_system_fault
-from gba_report.engine.execute import ExecutedJob
+from gba_report.engine.plan import Job
 from gba_report.engine.progress import Progress
 from gba_report.engine.timings import BuildTimings
+from gba_report.engine.title import ReportMeta
 from gba_report.fileio import atomic_write_bytes
+
+#: ``where`` of a ``pdf_print`` timed step printed by the building process (:class:`PdfQueue`);
+#: a Dask worker's step names the worker's address instead.
+PRINTED_BY_BUILD = "build"
 
 #: Chromium flags: headless printing needs no sandbox as root, no GPU and no network chatter.
 LAUNCH_ARGS = [
@@ -186,6 +203,62 @@ class PrintService(threading.Thread):
             await context.close()
 
 
+@dataclass(frozen=True)
+class Printed:
+    """One PDF printed by :func:`print_file`.
+
+    Attributes:
+        browser: The browser's version.
+        start: When printing started (epoch seconds).
+        seconds: How long it took.
+    """
+
+    browser: str | None
+    start: float
+    seconds: float
+
+
+def print_file(
+    chromium: str, html_file: Path, pdf_file: Path, meta: ReportMeta, timeout_s: float = 120.0
+) -> Printed:
+    """Print ``html_file`` to ``pdf_file`` with a browser of its own and stamp its metadata.
+
+    The same printing (:class:`PrintService`, :data:`PDF_OPTIONS`) and document information
+    (:func:`pdfmeta.apply <gba_report.engine.pdfmeta.apply>`) as :class:`PdfQueue`; the browser
+    is closed before it returns, so nothing outlives the job (a Dask task).
+
+    Raises:
+        Exception: Whatever stopped the browser from printing (Playwright's error, an OSError).
+    """
+    done: queue.Queue = queue.Queue()
+    service = PrintService(chromium, lambda _token, error: done.put(error), 1, timeout_s)
+    service.start()
+    try:
+        service.submit(None, html_file, pdf_file)
+        error = _next_event(done)
+    finally:
+        service.stop()
+    if error is not None:
+        raise error
+    pdfmeta.apply(pdf_file, meta)
+    start, seconds = service.printed[Path(pdf_file)]
+    return Printed(service.version, start, seconds)
+
+
+class Printable(Protocol):
+    """What :class:`PdfQueue` prints: a job and its HTML (an ``execute.ExecutedJob``)."""
+
+    @property
+    def job(self) -> Job:
+        """The job."""
+        ...
+
+    @property
+    def html_file(self) -> Path:
+        """Its HTML."""
+        ...
+
+
 def _first_line(error: BaseException) -> str:
     lines = [line for line in str(error).splitlines() if line.strip()]
     return lines[0][:300] if lines else ""
@@ -239,7 +312,7 @@ class PdfQueue:
             self._service.drop_queued()
         self._service.stop()
 
-    def submit(self, item: ExecutedJob) -> None:
+    def submit(self, item: Printable) -> None:
         """Give job ``item`` its ``<stem>.pdf`` in the staging folder: from the cache, or queued."""
         key = pdf_key(item.html_file.read_bytes())
         target = self.staging / f"{item.job.stem}.pdf"
@@ -284,9 +357,7 @@ class PdfQueue:
             (item, key, target), failed = event
             self._done(item, key, target, failed)
 
-    def _done(
-        self, item: ExecutedJob, key: str, target: Path, failed: BaseException | None
-    ) -> None:
+    def _done(self, item: Printable, key: str, target: Path, failed: BaseException | None) -> None:
         if failed is not None:
             self._error = self._error or _print_error(item, self.chromium, failed)
             self.progress.stage(item.job.stem, "PDF FAILED")
@@ -297,12 +368,16 @@ class PdfQueue:
         assert self._service is not None
         printed = self._service.printed.get(Path(target))
         if self.timings is not None and printed is not None:
-            step = {"stage": "pdf_print", "name": "", "start": printed[0], "s": printed[1]}
-            self.timings.add(item.job.stem, [step])
+            self.timings.add(item.job.stem, [print_step(printed[0], printed[1], PRINTED_BY_BUILD)])
+
+
+def print_step(start: float, seconds: float, where: str) -> dict[str, Any]:
+    """The ``pdf_print`` timed step of one PDF; ``where``: the build or a Dask worker's address."""
+    return {"stage": "pdf_print", "name": "", "start": start, "s": seconds, "where": where}
 
 
 def print_pdfs(
-    executed: Sequence[ExecutedJob],
+    executed: Sequence[Printable],
     chromium: str,
     concurrency: int,
     cache: Cache,
@@ -323,7 +398,7 @@ def print_pdfs(
         return printer.finish()
 
 
-def _print_error(item: ExecutedJob, chromium: str, failed: BaseException) -> BuildError:
+def _print_error(item: Printable, chromium: str, failed: BaseException) -> BuildError:
     if is_file_system_fault(failed):  # the PDF could not be written: a full disk, ...
         assert isinstance(failed, OSError)
         return BuildError(describe_file_system_fault(failed), exitcodes.FILE_SYSTEM)

@@ -7,6 +7,11 @@ nbconvert once and takes the next request (a line on its stdin) when it finishes
 caller in the calling thread; each job's stderr goes to ``worker.log`` in the job's folder.
 Leaving the pool (normally or through an exception, e.g. SIGTERM) stops every worker still
 running, with its kernel.
+
+A local worker executes and exports; it does not print. The building process prints each PDF
+as soon as its HTML is ready (:class:`gba_report.engine.pdf.PdfQueue`, one warm browser beside
+the kernels), which is faster on one machine than a browser per worker. A Dask worker prints
+its job itself (:mod:`.dask_executor`) and its outcome carries the PDF (:class:`WorkerOutcome`).
 """
 
 from __future__ import annotations
@@ -56,6 +61,25 @@ class WorkerTask:
 
 
 @dataclass(frozen=True)
+class PrintedPdf:
+    """A PDF a worker printed and sent back.
+
+    Attributes:
+        content: The PDF, metadata stamped (:func:`gba_report.engine.pdfmeta.apply`).
+        where: Who printed it (the Dask worker's address).
+        browser: The browser's version.
+        start: When printing started (epoch seconds).
+        seconds: How long it took.
+    """
+
+    content: bytes
+    where: str
+    browser: str | None
+    start: float
+    seconds: float
+
+
+@dataclass(frozen=True)
 class WorkerOutcome:
     """What a worker reported (or what its death says).
 
@@ -63,11 +87,14 @@ class WorkerOutcome:
         task: The task.
         result: The worker's result.
         duration_s: Wall time from start to exit.
+        printed: The PDF, when the worker printed it (a Dask worker; the local pool's
+            workers leave printing to the building process).
     """
 
     task: WorkerTask
     result: WorkerResult
     duration_s: float
+    printed: PrintedPdf | None = None
 
     @property
     def log(self) -> Path:

@@ -3,7 +3,8 @@
 A kept build's ``manifest.json`` records the parameters of every report x language, the
 sha256 of every data file and of the lock file. :func:`reproduce` first checks that the data
 files are still the ones recorded (otherwise it names those that differ and runs nothing),
-then builds the same reports, languages and parameters again, ignoring the cache, into a
+then builds the same reports, languages, parameters and variants (as ``--matrix`` axes) again,
+ignoring the cache, into a
 temporary builds folder (never the real one: ``latest`` is not touched), and compares what
 matters to a reader: every key figure, and the text of every report (its HTML with tags,
 scripts, styles and charts removed, whitespace collapsed, the build's run id and date set
@@ -27,7 +28,7 @@ import nbformat
 import yaml
 
 from gba_report import lockfile, paths
-from gba_report.engine import digest, exitcodes, export
+from gba_report.engine import citation, digest, exitcodes, export
 from gba_report.engine.build import run_build
 from gba_report.engine.errors import BuildError
 from gba_report.engine.layout import MANIFEST_FILE
@@ -131,13 +132,20 @@ def text_difference(old: str, new: str, width: int = 60) -> str | None:
     return None  # pragma: no cover - unequal texts always have an opcode that is not equal
 
 
-def _report_page(build_dir: Path, info: Mapping[str, Any], lang: str) -> str:
-    """A build's HTML of one report x language, exported from its notebook if it has none."""
+def _report_page(build_dir: Path, info: Mapping[str, Any], lang: str, run_id: str) -> str:
+    """A build's HTML of one report x language, exported from its notebook if it has none.
+
+    The export is the page the build would have published: it names the job's own files (a
+    variant's ``<report>--<variant>.<lang>.*``, from the executed notebook's name) and its
+    "How to cite" box carries the build's run id.
+    """
     outputs = info.get("outputs") or {}
     if "html" in outputs and (build_dir / outputs["html"]).is_file():
         return (build_dir / outputs["html"]).read_text(encoding="utf-8")
-    nb = nbformat.read(build_dir / outputs["executed"], as_version=4)
-    return export.export_html(nb, paths.report_template_dir(), lang)
+    executed = build_dir / outputs["executed"]
+    nb = nbformat.read(executed, as_version=4)
+    page = export.export_html(nb, paths.report_template_dir(), lang, executed.stem)
+    return citation.fill_run_id(page, run_id)
 
 
 def compare_builds(
@@ -159,28 +167,64 @@ def compare_builds(
                     was = (before.get(name) or {}).get("value", "absent")
                     now = (after.get(name) or {}).get("value", "absent")
                     differences.append(f"{where}: key figure {name} was {was}, now {now}")
-            old_text = reader_text(_report_page(old_dir, info, lang), old["run_id"], old_date, lang)
-            new_text = reader_text(
-                _report_page(new_dir, again, lang), new["run_id"], new_date, lang
-            )
+            old_page = _report_page(old_dir, info, lang, old["run_id"])
+            new_page = _report_page(new_dir, again, lang, new["run_id"])
+            old_text = reader_text(old_page, old["run_id"], old_date, lang)
+            new_text = reader_text(new_page, new["run_id"], new_date, lang)
             where_text = text_difference(old_text, new_text)
             if where_text:
                 differences.append(f"{where}: the text differs: {where_text}")
     return differences
 
 
+def _axis_values(values: list[Any]) -> str:
+    """Values of one ``--matrix`` axis as :func:`variants.expand_values` reads them back."""
+
+    def text(value: Any) -> str:
+        if isinstance(value, bool):
+            return str(value).lower()
+        if isinstance(value, list | tuple):
+            return ",".join(str(v) for v in value)
+        return str(value)
+
+    if any(isinstance(value, list | tuple) for value in values):
+        joined = ";".join(text(value) for value in values)
+        return joined if len(values) > 1 else joined + ";"  # ';' marks list values
+    return ",".join(text(value) for value in values)
+
+
 def _options(manifest: Mapping[str, Any], work: Path, jobs: int | None) -> BuildOptions:
+    """The options that build the kept build's runs again (its variants as report axes).
+
+    A variant's entry (``<report>--<variant>``) names its report (``variant_of``) and its
+    assignments (``variant``); a report's variants are the product of its axes, so each axis
+    is the values its variants take, in their order.
+    """
     params: dict[str, dict[str, Any]] = {}
+    axes: dict[str, dict[str, list[Any]]] = {}
     langs: list[str] = []
-    for report, entry in manifest["reports"].items():
+    for name, entry in manifest["reports"].items():
+        report = entry.get("variant_of") or name
+        variant = entry.get("variant") or {}
+        for pname, value in variant.items():
+            seen = axes.setdefault(report, {}).setdefault(pname, [])
+            seen += [value] if value not in seen else []
         for lang, info in entry["langs"].items():
             langs += [lang] if lang not in langs else []
-            params[report] = {k: v for k, v in info["parameters"].items() if k != "lang"}
+            params[report] = {
+                k: v for k, v in info["parameters"].items() if k != "lang" and k not in variant
+            }
     params_file = work / "parameters.yml"
     params_file.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
     timeout = (manifest.get("settings") or {}).get("cell_timeout")
+    matrix = tuple(
+        f"{report}.{pname}={_axis_values(values)}"
+        for report, mine in axes.items()
+        for pname, values in mine.items()
+    )
     return BuildOptions(
-        reports=tuple(manifest["reports"]),
+        reports=tuple(params),
+        matrix=matrix,
         langs=tuple(langs),
         formats=("html",),
         params_file=params_file,
