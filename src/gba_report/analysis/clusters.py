@@ -134,6 +134,30 @@ def rank_story(ranks: pd.DataFrame, cluster_code: str, first: int, last: int) ->
     )
 
 
+def name_runs(
+    ranks: pd.DataFrame, cluster_code: str, editions: Sequence[int]
+) -> list[tuple[str, int, int]]:
+    """The names a cluster was ranked under, as runs of editions, latest run first.
+
+    Args:
+        ranks: ``gii_cluster_ranks``-shaped frame (with ``name_as_ranked``).
+        cluster_code: The cluster.
+        editions: Editions looked at.
+
+    Returns:
+        ``(name_as_ranked, first, last)`` per run of consecutive editions with one name, e.g.
+        ``[("Shenzhen–Hong Kong–Guangzhou", 2020, 2024), ("Shenzhen–Hong Kong", 2017, 2019)]``.
+    """
+    rows = ranks.loc[(ranks["cluster_code"] == cluster_code) & ranks["edition"].isin(editions)]
+    runs: list[tuple[str, int, int]] = []
+    for edition, name in rows.sort_values("edition")[["edition", "name_as_ranked"]].values:
+        if runs and runs[-1][0] == name and runs[-1][2] == int(edition) - 1:
+            runs[-1] = (name, runs[-1][1], int(edition))
+        else:
+            runs.append((str(name), int(edition), int(edition)))
+    return runs[::-1]
+
+
 def top_n(ranks: pd.DataFrame, edition: int, n: int) -> pd.DataFrame:
     """The ``n`` best-ranked clusters of one edition (fewer when the data holds fewer).
 
