@@ -401,7 +401,7 @@ def metric_shares(report: BaseReport, a: clusters.ClusterAnalysis) -> Section:
             )
         )
     caption = report.t("shares_caption", edition=edition)
-    s.chart(fig, caption, "gii_cluster_ranks", long["confidence"].tolist())
+    s.chart(fig, caption, _ids(long), long["confidence"].tolist())  # the rows drawn
     frame = long.assign(edition=edition, metric_name=long["metric"].map(metric_names))
     return s.done(_data(report, "metric_shares", frame))
 
