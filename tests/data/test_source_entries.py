@@ -62,3 +62,11 @@ def test_catalogue_publishers_one_to_one_and_titles_not_wholly_bracketed():
     wrapped = sources["title_zh_hant"].astype(str).str.fullmatch(r"《[^《》]*》")
     assert not wrapped.any(), list(sources.loc[wrapped, "source_id"])
     assert not sources["publisher_zh_hant"].astype(str).str.contains("政府政府").any()
+
+
+def test_methodology_table_has_no_2024_change_beside_no_change_in_2024():
+    # WIPO GII 2024 Appendix IV: "Since 2016, the GII has sought to identify S&T clusters using a
+    # bottom-up approach": the method of every edition, not a 2024 change
+    meth = data.load_gii_methodology()
+    bottom_up = meth.loc[meth["change_code"] == "bottom_up_density_method", "edition"]
+    assert bottom_up.tolist() == [2017]

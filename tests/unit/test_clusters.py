@@ -121,11 +121,12 @@ def test_bump_segments_break_at_missing_editions():
 def test_annotated_changes_are_the_major_ones_inside_window():
     meth = pd.DataFrame(
         {
-            "edition": [2017, 2018, 2020, 2024, 2025, 2025],
+            "edition": [2017, 2018, 2020, 2023, 2024, 2025, 2025],
             "change_code": [
                 "first_ranking_pct_only",
                 "publications_added",
                 "shenzhen_hong_kong_guangzhou_merged",
+                "ranked_by_combined_share",
                 "no_major_change",
                 "vc_deals_added",
                 "equal_weighting",
@@ -135,9 +136,10 @@ def test_annotated_changes_are_the_major_ones_inside_window():
     assert ci.annotated_changes(meth, 2017, 2025) == {
         2018: "publications_added",
         2020: "shenzhen_hong_kong_guangzhou_merged",
+        2023: "ranked_by_combined_share",  # the table's 2023 change has its dotted line too
         2025: "vc_deals_added",
     }
-    assert ci.annotated_changes(meth, 2019, 2024) == {2020: "shenzhen_hong_kong_guangzhou_merged"}
+    assert ci.annotated_changes(meth, 2019, 2022) == {2020: "shenzhen_hong_kong_guangzhou_merged"}
 
 
 def test_focus_newcomer_and_shares_comparison():

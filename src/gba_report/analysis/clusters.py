@@ -16,11 +16,12 @@ import pandas as pd
 from gba_report.analysis import indicators
 
 #: Methodology changes (``gii_methodology.change_code``) the bump chart annotates: publications
-#: added, the Shenzhen–Hong Kong + Guangzhou merger, venture-capital deals added. Their editions
-#: come from the data.
+#: added, the Shenzhen–Hong Kong + Guangzhou merger, ranking by combined share, venture-capital
+#: deals added. Their editions come from the data.
 ANNOTATED_METHOD_CHANGES = (
     "publications_added",
     "shenzhen_hong_kong_guangzhou_merged",
+    "ranked_by_combined_share",
     "vc_deals_added",
 )
 
