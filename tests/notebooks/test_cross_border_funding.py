@@ -80,8 +80,11 @@ def test_largest_single_grant_and_unverified_article_figures_flagged(reports):
 def test_shared_facilities_marked_unverified(reports):
     en = reports["en"].headings()
     assert any("over 280 million core-hours" in h and "(unverified)" in h for h in en)
+    # the article: "為230個港澳及海外科研團隊提供超過2.8億核時" (overseas teams included)
+    assert any("core-hours to Hong Kong, Macao and overseas research teams" in h for h in en)
     zh = reports["zh-Hant"].headings()
     assert any("超過2.8億核時" in h and "未經核實" in h for h in zh)
+    assert any("為港澳及海外科研團隊提供了超過2.8億核時" in h for h in zh)
 
 
 def test_hong_kong_gerd_structure_2024(reports):

@@ -1,5 +1,7 @@
 """summary: the executive brief built from the three report classes, both languages."""
 
+import re
+
 import pytest
 from notebook_runs import Run, build
 
@@ -147,3 +149,13 @@ def test_brief_sources_are_one_paragraph_pointing_to_the_full_reports(en, zh):
 )
 def test_first_sentence(text, lang, first):
     assert first_sentence(text, lang) == first
+
+
+def test_publishers_counted_alike_in_both_languages(en, zh):
+    # one publisher is one publisher in either language (Global Times was 環球時報 and
+    # 《環球時報》, Yicai Global 第一財經（英文版） and 第一財經環球 in zh-Hant)
+    en_n = re.search(r"Publishers of the figures shown \((\d+)\)", " ".join(en.texts()))
+    zh_text = " ".join(zh.texts())
+    zh_n = re.search(r"所示數字的發布機構（(\d+)個）", zh_text)
+    assert en_n and zh_n and en_n.group(1) == zh_n.group(1)
+    assert "《環球時報》" not in zh_text and "第一財經環球" not in zh_text
