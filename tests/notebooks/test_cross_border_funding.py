@@ -37,18 +37,20 @@ def _report(lang, **kw):
 def test_cumulative_milestones_and_honest_growth(reports):
     en = reports["en"]
     assert (
-        "Cumulative cross-border disbursements passed over RMB 460 m by 6 November 2024 "
+        "Cumulative cross-border disbursements had reached over RMB 460 m by 6 November 2024 "
         "(year inferred), up from over RMB 300 m in June 2022" in en.headings()
     )
     text = " ".join(en.texts())
-    # 30 Jun 2022 -> 6 Nov 2024 = 2.35 years; (460/300)^(1/2.35) - 1 = 19.9 %
+    # mid-June (15 Jun) 2022 -> 6 Nov 2024 = 874 days = 2.39 years; (460/300)^(1/2.39) - 1 = 19.6 %
     assert "20% a year compounded" in text
+    # the duration printed and the rate agree: RMB 160 m in 2.4 years is about RMB 67 m a year
+    assert "rose by RMB 160 m in 2.4 years: about RMB 67 m a year" in text
     assert "approximation, not a bound" in text
     assert "at least RMB 460 m had been disbursed" in text
     # the year of the RMB 460 m briefing is inferred, so the rate's sensitivity to it is shown
-    # (6 Nov 2025 instead: (460/300)^(1/3.35) - 1 = 13.6 %)
+    # (6 Nov 2025 instead: 1239 days = 3.39 years, (460/300)^(1/3.39) - 1 = 13.4 %)
     assert "The year of the second figure is inferred" in text
-    assert "about 14% a year" in text
+    assert "about 13% a year" in text
     # the all-Mainland totals are another scope: shown, never joined to the Guangdong series
     assert "over RMB 750 m† (15 April 2023) has another scope (all Mainland sources" in text
     zh = " ".join(reports["zh-Hant"].headings())
@@ -56,7 +58,7 @@ def test_cumulative_milestones_and_honest_growth(reports):
     assert "2024年11月6日（年份屬推斷）" in zh
     figs = en.key_figures()
     assert figs["crossborder_cumulative_rmb_million_latest"]["value"] == 460
-    assert figs["crossborder_implied_growth_pct_per_year"]["value"] == pytest.approx(19.9, abs=0.1)
+    assert figs["crossborder_implied_growth_pct_per_year"]["value"] == pytest.approx(19.6, abs=0.1)
 
 
 def test_largest_single_grant_and_unverified_article_figures_flagged(reports):
@@ -73,8 +75,11 @@ def test_largest_single_grant_and_unverified_article_figures_flagged(reports):
 def test_shared_facilities_marked_unverified(reports):
     en = reports["en"].headings()
     assert any("over 280 million core-hours" in h and "(unverified)" in h for h in en)
+    # the article: "為230個港澳及海外科研團隊提供超過2.8億核時" (overseas teams included)
+    assert any("core-hours to Hong Kong, Macao and overseas research teams" in h for h in en)
     zh = reports["zh-Hant"].headings()
     assert any("超過2.8億核時" in h and "未經核實" in h for h in zh)
+    assert any("為港澳及海外科研團隊提供了超過2.8億核時" in h for h in zh)
 
 
 def test_hong_kong_gerd_structure_2024(reports):
@@ -91,7 +96,7 @@ def test_hkd_states_the_rate_used():
     # each amount at the official year-end rate of its own year: the 2024 figure at the PBoC
     # central parity of 31 Dec 2024 (HK$100 = RMB 92.604): 460 / 0.92604 = HK$496.7 m
     headings = " ".join(report.headings())
-    assert "passed over HK$496.7 m by 6 November 2024 (year inferred)" in headings
+    assert "had reached over HK$496.7 m by 6 November 2024 (year inferred)" in headings
     assert "RMB 92.604 per HK$100 (PBoC central parity, 31 December 2024" in text
     assert "official year-end rate of each amount's own year" in text
     assert "1.1124" not in text  # SCMP's 2019 pair (42.27 / 38) is never a rate
@@ -107,7 +112,7 @@ def test_without_unverified_and_earlier_cutoff():
         t for name, s in report.sections.items() if name != "sources" for t in s.texts()
     )
     heads = report.headings()
-    assert "Cumulative cross-border disbursements passed over RMB 300 m by June 2022" in heads
+    assert "Cumulative cross-border disbursements had reached over RMB 300 m by June 2022" in heads
     assert "460" not in text and "560" not in text and "3.1696" not in text
     assert "Shared facilities: no independently confirmed figures" in heads
 

@@ -156,3 +156,13 @@ def test_claims_table_dates_each_figure(en, zh):
     assert "數字日期：2023年12月12日；2024年10月26日。" in zh_table
     data = en.sections["claims"].data.set_index("claim_id")["figure_dates"]
     assert data["C9"] == "2023-12-12;2024-10-26"
+
+
+def test_publishers_counted_alike_in_both_languages(en, zh):
+    # one publisher is one publisher in either language (Global Times was 環球時報 and
+    # 《環球時報》, Yicai Global 第一財經（英文版） and 第一財經環球 in zh-Hant)
+    en_n = re.search(r"Publishers of the figures shown \((\d+)\)", " ".join(en.texts()))
+    zh_text = " ".join(zh.texts())
+    zh_n = re.search(r"所示數字的發布機構（(\d+)個）", zh_text)
+    assert en_n and zh_n and en_n.group(1) == zh_n.group(1)
+    assert "《環球時報》" not in zh_text and "第一財經環球" not in zh_text

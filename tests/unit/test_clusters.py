@@ -121,11 +121,12 @@ def test_bump_segments_break_at_missing_editions():
 def test_annotated_changes_are_the_major_ones_inside_window():
     meth = pd.DataFrame(
         {
-            "edition": [2017, 2018, 2020, 2024, 2025, 2025],
+            "edition": [2017, 2018, 2020, 2023, 2024, 2025, 2025],
             "change_code": [
                 "first_ranking_pct_only",
                 "publications_added",
                 "shenzhen_hong_kong_guangzhou_merged",
+                "ranked_by_combined_share",
                 "no_major_change",
                 "vc_deals_added",
                 "equal_weighting",
@@ -135,9 +136,10 @@ def test_annotated_changes_are_the_major_ones_inside_window():
     assert ci.annotated_changes(meth, 2017, 2025) == {
         2018: "publications_added",
         2020: "shenzhen_hong_kong_guangzhou_merged",
+        2023: "ranked_by_combined_share",  # the table's 2023 change has its dotted line too
         2025: "vc_deals_added",
     }
-    assert ci.annotated_changes(meth, 2019, 2024) == {2020: "shenzhen_hong_kong_guangzhou_merged"}
+    assert ci.annotated_changes(meth, 2019, 2022) == {2020: "shenzhen_hong_kong_guangzhou_merged"}
 
 
 def test_focus_newcomer_and_shares_comparison():
@@ -160,3 +162,23 @@ def test_focus_newcomer_and_shares_comparison():
     assert compared.shares["vc_deals_share_pct"] == 2.9
     assert (compared.other, compared.other_vc) == ("tokyo", 2.2)
     assert ci.economies_in_top(ci.top_n(ranks, 2025, 2), clusters) == [("CN", 1), ("JP", 1)]
+
+
+def test_name_runs_split_the_editions_by_the_name_ranked_under():
+    # GII 2017-2019 ranked "Shenzhen–Hong Kong"; GII 2020 merged it with Guangzhou
+    # (data/gii_methodology.csv, gii-hnwzzzx-2020): the headline says so, like for like
+    ranks = _ranks()
+    ranks["name_as_ranked"] = [
+        "Shenzhen–Hong Kong" if (c == "szhkgz" and e <= 2019) else f"{c} name"
+        for e, c in zip(ranks["edition"], ranks["cluster_code"], strict=True)
+    ]
+    ranks.loc[(ranks.cluster_code == "szhkgz") & (ranks.edition >= 2020), "name_as_ranked"] = (
+        "Shenzhen–Hong Kong–Guangzhou"
+    )
+    assert ci.name_runs(ranks, "szhkgz", range(2017, 2025)) == [
+        ("Shenzhen–Hong Kong–Guangzhou", 2020, 2024),
+        ("Shenzhen–Hong Kong", 2017, 2019),
+    ]
+    assert ci.name_runs(ranks, "szhkgz", range(2021, 2025)) == [
+        ("Shenzhen–Hong Kong–Guangzhou", 2021, 2024)
+    ]

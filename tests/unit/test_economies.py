@@ -59,3 +59,20 @@ def test_economy_rank_change_uses_first_and_last_known():
     assert economies.rank_change(lines, "JPN") is None
     assert economies.latest_rank(lines, "HKG") == (2025, 15)
     assert economies.economy_rank_lines(ranks, ["CHN"], 2010, 2012).rows.empty
+
+
+def test_a_count_on_another_basis_is_never_joined_by_a_line():
+    # GII 2019: 19 clusters for China counted with Hong Kong and Taiwan (gii-cjrb-cncn-2019)
+    counts = pd.DataFrame(
+        {
+            "edition": [2018, 2019, 2020, 2020],
+            "economy_code": ["CN", "CN", "CN", "US"],
+            "count": [16, 19, 17, 25],
+            "counts_with": ["", "HK/TW", "", ""],
+            "source_id": ["s"] * 4,
+            "confidence": ["secondary"] * 4,
+        }
+    )
+    rows = economies.per_economy_lines(counts).rows
+    cn = rows.loc[rows["economy_code"] == "CN"]
+    assert sorted(cn.groupby("segment")["edition"].agg(list).tolist()) == [[2018], [2019], [2020]]

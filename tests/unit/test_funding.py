@@ -55,16 +55,17 @@ def test_drop_unverified_only_when_asked():
     assert list(fi.drop_unverified(ev, False)["event_id"]) == ["CB01", "CB03"]
 
 
-def test_growth_between_300m_mid_2022_and_460m_nov_2023_is_about_37pct_a_year():
-    # 30 Jun 2022 -> 6 Nov 2023 = 365 + 129 = 494 days = 1.3525 years;
-    # (460/300) ** (1/1.3525) = exp(0.42744 / 1.3525) = exp(0.31604) = 1.3717
+def test_growth_between_300m_mid_2022_and_460m_nov_2023_is_about_36pct_a_year():
+    # one date rule (the timeline's): "June 2022" sits mid-month, on 15 Jun 2022;
+    # -> 6 Nov 2023 = 15 + 31 + 31 + 30 + 31 + 5 + 365 = 508 days = 1.3908 years;
+    # (460/300) ** (1/1.3908) = exp(0.42744 / 1.3908) = exp(0.30733) = 1.3598
     ms = fi.cumulative_milestones(fi.with_dates(_events()))
     g = fi.growth_between_milestones(ms)
     assert g is not None
-    assert g.years == pytest.approx(494 / 365.25)
+    assert g.years == pytest.approx(508 / 365.25)
     assert g.increase == pytest.approx(160.0)
-    assert g.annual_rate_pct == pytest.approx(37.17, abs=0.05)
-    assert g.annual_increase == pytest.approx(160 / 1.3525, abs=0.1)
+    assert g.annual_rate_pct == pytest.approx(35.98, abs=0.05)
+    assert g.annual_increase == pytest.approx(115.04, abs=0.1)  # 160 / 1.3908
     # both figures are "over" figures: the rate is an approximation, not a bound
     assert g.kind == "approximation"
 
@@ -143,9 +144,15 @@ def test_selections_of_a_report():
 
 
 def test_growth_if_the_inferred_year_were_one_later():
-    # 30 Jun 2022 -> 6 Nov 2024 = 860 days = 2.3546 years; (460/300) ** (1/2.3546) = 1.1991
+    # 15 Jun 2022 -> 6 Nov 2024 = 508 + 366 = 874 days = 2.3929 years;
+    # (460/300) ** (1/2.3929) = exp(0.17863) = 1.1956
     ms = fi.cumulative_milestones(fi.with_dates(_events()))
-    assert fi.growth_if_later(ms).annual_rate_pct == pytest.approx(19.91, abs=0.01)
+    later = fi.growth_if_later(ms)
+    assert later.annual_rate_pct == pytest.approx(19.56, abs=0.01)
+    # the duration printed (2.4 years) and the rate per year agree:
+    # 160 / 2.3929 = 66.9 and 160 / 2.4 = 66.7, both ~ 67
+    assert round(later.years, 1) == 2.4
+    assert round(later.annual_increase) == 67
 
 
 def test_grants_in_rmb_and_display_currency():

@@ -16,11 +16,12 @@ import pandas as pd
 from gba_report.analysis import indicators
 
 #: Methodology changes (``gii_methodology.change_code``) the bump chart annotates: publications
-#: added, the Shenzhen–Hong Kong + Guangzhou merger, venture-capital deals added. Their editions
-#: come from the data.
+#: added, the Shenzhen–Hong Kong + Guangzhou merger, ranking by combined share, venture-capital
+#: deals added. Their editions come from the data.
 ANNOTATED_METHOD_CHANGES = (
     "publications_added",
     "shenzhen_hong_kong_guangzhou_merged",
+    "ranked_by_combined_share",
     "vc_deals_added",
 )
 
@@ -132,6 +133,30 @@ def rank_story(ranks: pd.DataFrame, cluster_code: str, first: int, last: int) ->
         previous_editions_total=p_last - p_first + 1,
         previous_rank=int(prev.iloc[-1]),
     )
+
+
+def name_runs(
+    ranks: pd.DataFrame, cluster_code: str, editions: Sequence[int]
+) -> list[tuple[str, int, int]]:
+    """The names a cluster was ranked under, as runs of editions, latest run first.
+
+    Args:
+        ranks: ``gii_cluster_ranks``-shaped frame (with ``name_as_ranked``).
+        cluster_code: The cluster.
+        editions: Editions looked at.
+
+    Returns:
+        ``(name_as_ranked, first, last)`` per run of consecutive editions with one name, e.g.
+        ``[("Shenzhen–Hong Kong–Guangzhou", 2020, 2024), ("Shenzhen–Hong Kong", 2017, 2019)]``.
+    """
+    rows = ranks.loc[(ranks["cluster_code"] == cluster_code) & ranks["edition"].isin(editions)]
+    runs: list[tuple[str, int, int]] = []
+    for edition, name in rows.sort_values("edition")[["edition", "name_as_ranked"]].values:
+        if runs and runs[-1][0] == name and runs[-1][2] == int(edition) - 1:
+            runs[-1] = (name, runs[-1][1], int(edition))
+        else:
+            runs.append((str(name), int(edition), int(edition)))
+    return runs[::-1]
 
 
 def top_n(ranks: pd.DataFrame, edition: int, n: int) -> pd.DataFrame:

@@ -76,9 +76,14 @@ def _lines(window: pd.DataFrame, value: str, codes: Sequence[str]) -> EditionLin
     rows = rows.sort_values(
         ["economy_code", "edition"], key=lambda s: s.map(order) if s.name == "economy_code" else s
     )
-    segments = rows.groupby("economy_code")["edition"].transform(indicators.segment_ids)
+    # a count on another basis (``counts_with``: e.g. China 2019 with Hong Kong and Taiwan)
+    # is a segment of its own: no line joins it to comparable counts
+    basis = rows["counts_with"].fillna("").astype(str) if "counts_with" in rows else ""
+    rows = rows.assign(basis=basis)
+    runs = rows.groupby(["economy_code", "basis"])["edition"].transform(indicators.segment_ids)
+    segments = rows.assign(run=runs).groupby(["economy_code", "basis", "run"]).ngroup()
     return EditionLines(
-        rows=rows.assign(segment=segments).reset_index(drop=True),
+        rows=rows.drop(columns="basis").assign(segment=segments).reset_index(drop=True),
         codes=[c for c in codes if c in set(rows["economy_code"])],
         first_edition=int(window["edition"].min()),
         last_edition=int(window["edition"].max()),

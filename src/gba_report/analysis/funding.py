@@ -220,8 +220,8 @@ def other_scopes(events: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
 def growth_between_milestones(milestones: pd.DataFrame) -> indicators.ImpliedGrowth | None:
     """Implied growth between the first and last of the cumulative milestones.
 
-    Each milestone is dated at the end of its period (a "June 2022" figure is known by
-    30 June 2022), the way the sources report it ("by mid-2022").
+    Each milestone is dated at the middle of its period (a "June 2022" figure at mid-June),
+    the one rule of the timeline too, so the duration printed and the rate agree.
 
     Args:
         milestones: Frame from :func:`cumulative_milestones` (at least two rows needed).
@@ -235,9 +235,9 @@ def growth_between_milestones(milestones: pd.DataFrame) -> indicators.ImpliedGro
     first, last = milestones.iloc[0], milestones.iloc[-1]
     return indicators.implied_growth(
         float(first["amount"]),
-        first["date_end"],
+        first["date_mid"],
         float(last["amount"]),
-        last["date_end"],
+        last["date_mid"],
         start_is_lower_bound=bool(first["is_lower_bound"]),
         end_is_lower_bound=bool(last["is_lower_bound"]),
     )
@@ -253,9 +253,9 @@ def growth_if_later(milestones: pd.DataFrame, years: int = 1) -> indicators.Impl
     first, last = milestones.iloc[0], milestones.iloc[-1]
     return indicators.implied_growth(
         float(first["amount"]),
-        first["date_end"],
+        first["date_mid"],
         float(last["amount"]),
-        last["date_end"] + pd.DateOffset(years=years),
+        last["date_mid"] + pd.DateOffset(years=years),
     )
 
 

@@ -186,6 +186,8 @@ def _source_entry(publisher: str, title: str, lang: str, markup: bool = False) -
         publisher, title = _inline(publisher), _inline(title)
     if not (publisher and title):
         return publisher or title
+    if lang != "en" and "《" in title:  # the title marks its own work names: not wrapped again
+        return f"{publisher}{title}"
     key = "common.source_entry_html" if markup else "common.source_entry"
     return i18n.tr(lang, key, publisher=publisher, title=title)
 
@@ -461,13 +463,18 @@ def sources_section(
             )
             md += [f"- {c}" for c in notes]
     # one list of sources for the whole report, each source once
-    items = []
+    items, seen = [], set()
     for sid in listed_sources(datasets, used):
         if sid not in catalogue.index:
             items.append(f"<li>{_inline(sid)}</li>")
             continue
         row = catalogue.loc[sid]
         origin = data.origin_citation(sid, lang)  # the origin only: never the copy read
+        en = data.origin_citation(sid, "en")  # one identity in both languages
+        key = (en.publisher, en.title, en.url, en.date_published)
+        if key in seen:  # copies of one publication: the reader sees the origin once
+            continue
+        seen.add(key)
         url = origin.url
         link = f' <a href="{html.escape(url)}">{html.escape(url)}</a>' if url else ""
         date = origin.date_published

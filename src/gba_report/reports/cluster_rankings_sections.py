@@ -156,10 +156,14 @@ def rank_heading(report: BaseReport, a: clusters.ClusterAnalysis) -> str:
     if story.previous_last is None:
         return report.t("heading_rank_only", **common)
     if story.same_rank_every_previous_edition and story.previous_ranks[0] == story.latest_rank:
-        return report.t("heading_rank_steady", p_first=story.previous_first, **common)
+        runs = _name_runs(report, a, story.previous_first, story.latest_edition)
+        key = "heading_rank_steady_names" if runs else "heading_rank_steady"
+        return report.t(key, p_first=story.previous_first, runs=runs, **common)
     if story.same_rank_every_previous_edition and story.previous_editions_found > 1:
+        runs = _name_runs(report, a, story.previous_first, story.previous_last)
         return report.t(
-            "heading_rank_same_before",
+            "heading_rank_same_before_names" if runs else "heading_rank_same_before",
+            runs=runs,
             prev=o(story.previous_ranks[0]),
             p_first=story.previous_first,
             p_last=story.previous_last,
@@ -173,6 +177,22 @@ def rank_heading(report: BaseReport, a: clusters.ClusterAnalysis) -> str:
     else:
         key = "heading_rank_same"
     return report.t(key, prev=o(prev), prev_edition=story.previous_last, **common)
+
+
+def _name_runs(report: BaseReport, a: clusters.ClusterAnalysis, first: int, last: int) -> str:
+    """The focus's names as ranked in ``first..last`` by run of editions ("" when one name)."""
+    runs = clusters.name_runs(a.window, a.focus, range(first, last + 1))
+    if len(runs) < 2:
+        return ""
+
+    def name(as_ranked: str) -> str:
+        if as_ranked == i18n.cluster_name(a.focus, "en"):
+            return report.cluster(a.focus)
+        return report.t(f"name_as_ranked.{as_ranked}")
+
+    keys = {True: "name_run_one", False: "name_run"}
+    runs_text = (report.t(keys[f == z], name=name(n), first=f, last=z) for n, f, z in runs)
+    return report.t("name_run_sep").join(runs_text)
 
 
 def _bump_figure(
@@ -381,7 +401,7 @@ def metric_shares(report: BaseReport, a: clusters.ClusterAnalysis) -> Section:
             )
         )
     caption = report.t("shares_caption", edition=edition)
-    s.chart(fig, caption, "gii_cluster_ranks", long["confidence"].tolist())
+    s.chart(fig, caption, _ids(long), long["confidence"].tolist())  # the rows drawn
     frame = long.assign(edition=edition, metric_name=long["metric"].map(metric_names))
     return s.done(_data(report, "metric_shares", frame))
 

@@ -268,11 +268,7 @@ def _cumulative_figure(report: BaseReport, a: funding.FundingAnalysis):
         value if value else amount
         for value, amount in zip(a.display_amounts(series), series["amount"], strict=True)
     ]
-    labels = [
-        _money_row(report, a, r)
-        + (f" ({_date(report, r)})" if report.lang == "en" else f"（{_date(report, r)}）")
-        for _, r in series.iterrows()
-    ]
+    labels = [f"{_money_row(report, a, r)}\n{_date(report, r)}" for _, r in series.iterrows()]
     return timelines.cumulative_steps(
         series.assign(display=shown, label=labels),
         "display",

@@ -560,7 +560,7 @@ def cities(report: BaseReport, a: rd.RDAnalysis) -> Section:
     )
     caption = report.t("cities_caption", n=len(points)) + vint.sep(report) + report.t("cities_thin")
     if points["is_hollow"].any():
-        caption += " " + report.t("cities_hollow")
+        caption += vint.sep(report) + report.t("cities_hollow")
     sources = sorted(set(points["source_id"]) | set(reference["source_id"]))
     s.chart(fig, caption, sources, points["confidence"])
     frame = pd.concat(

@@ -186,9 +186,10 @@ def publishers(lang: str, ids: Iterable[str], frame: pd.DataFrame | None = None)
     """
     catalogue = data.load_sources().set_index("source_id")
     names: dict[str, tuple[int, int]] = {}
+    shown: dict[str, str] = {}  # publisher identity (the catalogue's English name) -> name shown
     weights = _source_weights(frame) if frame is not None else {}
     for sid in dict.fromkeys(ids):
-        name = publisher(lang, sid, catalogue)
+        name = shown.setdefault(publisher("en", sid, catalogue), publisher(lang, sid, catalogue))
         verified, rows = weights.get(sid, (0, 0))
         old = names.get(name, (0, 0))
         names[name] = (old[0] + verified, old[1] + rows)

@@ -23,6 +23,11 @@ from gba_report.present.charts.labels import (
 )
 from gba_report.present.charts.theme import HEIGHT_IN, MUTED, WIDTH_IN, color_for, new_figure
 
+#: Line styles and point markers of :func:`lines_with_gaps`, in series order: two series on the
+#: same values (e.g. India and the UK at 4 clusters) remain told apart.
+LINE_STYLES = ("-", "--", "-.", ":")
+MARKERS = ("o", "s", "^", "D", "v", "P")
+
 
 def line_with_labels(
     df: pd.DataFrame,
@@ -176,19 +181,22 @@ def lines_with_gaps(
     """
     fig = new_figure(height)
     ax = fig.axes[0]
-    ends = []
-    for code in codes:
+    ends, inner = [], []
+    xs = list(range(x_range[0], x_range[1] + 1))
+    for i, code in enumerate(codes):
         part = rows.loc[rows[group] == code]
         values = part[y].astype(float)
         color = color_for(color_codes.get(code, code))
         lw = 2.2 if code in highlight else 1.4
+        style = LINE_STYLES[i % len(LINE_STYLES)]  # lines that overlap stay distinguishable
         for _segment, run in part.groupby("segment", sort=True):
-            ax.plot(run[x].to_numpy(), run[y].to_numpy(dtype=float), color=color, lw=lw)
-        dots = ax.scatter(part[x], values, s=16, color=color, zorder=3)
+            ax.plot(run[x].to_numpy(), run[y].to_numpy(dtype=float), color=color, lw=lw, ls=style)
+        marker = MARKERS[i % len(MARKERS)]
+        dots = ax.scatter(part[x], values, s=16, color=color, zorder=3, marker=marker)
         svg.tip(dots, labels.get(code, code), part[x].tolist(), values.tolist())
         last_x, last_y = float(part[x].iloc[-1]), float(values.iloc[-1])
-        ends.append(EndLabel(labels.get(code, code), last_x, last_y, color, code in highlight))
-    xs = list(range(x_range[0], x_range[1] + 1))
+        end = EndLabel(labels.get(code, code), last_x, last_y, color, code in highlight)
+        (ends if last_x >= max(xs) else inner).append(end)  # a label sits at its last point
     ax.set_xticks(xs)
     ax.set_xlim(min(xs) - 0.3, max(xs) + 0.3)
     ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
@@ -203,6 +211,11 @@ def lines_with_gaps(
     freeze_layout(fig)
     gap = label_gap(ax, 7.5, 1.3)
     place_end_labels(ax, ends, x_text=max(xs) + 0.45, fontsize=7.5, gap=gap)
+    for end in inner:
+        ax.annotate(
+            end.text, (end.x, end.y), xytext=(4, 4), textcoords="offset points",
+            fontsize=7.5, color=end.color,
+        )  # fmt: skip
     return fig
 
 

@@ -220,7 +220,7 @@ def cumulative_steps(
     """Cumulative milestones as points with upward arrows (values are "over" figures).
 
     Args:
-        milestones: Rows with ``date_end``, ``value_col``, ``is_lower_bound``, ``confidence``.
+        milestones: Rows with ``date_mid``, ``value_col``, ``is_lower_bound``, ``confidence``.
         value_col: Column with the amount in the display currency.
         label_col: Column with each point's label.
         ylabel: Y-axis label.
@@ -235,8 +235,11 @@ def cumulative_steps(
     ax = fig.axes[0]
     color = color_for("GD")
     vmax = float(milestones[value_col].max()) if len(milestones) else 1.0
+    x_first = mpl.dates.date2num(pd.Timestamp(f"{start_year}-01-01"))
+    x_last = mpl.dates.date2num(pd.Timestamp(f"{end_year}-12-31"))
     for _, row in milestones.iterrows():
-        x = mpl.dates.date2num(row["date_end"])
+        x = mpl.dates.date2num(row["date_mid"])  # mid-period, as on the timeline
+        left_half = x - x_first < (x_last - x_first) / 2  # label towards the middle: inside
         v = float(row[value_col])
         unverified = row["confidence"] == "unverified"
         ax.scatter(
@@ -258,17 +261,14 @@ def cumulative_steps(
         ax.annotate(
             row[label_col],
             xy=(x, v),
-            xytext=(-8, 0),
+            xytext=(8 if left_half else -8, 0),
             textcoords="offset points",
-            ha="right",
+            ha="left" if left_half else "right",
             va="center",
             fontsize=7.5,
         )
     ax.set_ylim(0, vmax * 1.35)
-    ax.set_xlim(
-        mpl.dates.date2num(pd.Timestamp(f"{start_year}-01-01")),
-        mpl.dates.date2num(pd.Timestamp(f"{end_year}-12-31")),
-    )
+    ax.set_xlim(x_first, x_last)
     ax.xaxis.set_major_locator(mpl.dates.YearLocator())
     ax.xaxis.set_major_formatter(mpl.dates.DateFormatter("%Y"))
     ax.set_ylabel(ylabel)
