@@ -56,12 +56,11 @@ def test_headline_first_place_2025_after_second_everywhere(reports):
     # it with Guangzhou; data/gii_cluster_ranks.csv name_as_ranked)
     assert (
         "Shenzhen–Hong Kong–Guangzhou ranked 1st in 2025, after 2nd place in every edition "
-        "from 2017 to 2024: 2020–2024 as Shenzhen–Hong Kong–Guangzhou; "
-        "2017–2019 as Shenzhen–Hong Kong" in en
+        "from 2017 to 2024 (2017–2019 as Shenzhen–Hong Kong)" in en
     )
     assert (
-        "「深圳—香港—廣州」集群於2025年排名第1位，此前2017至2024年各屆均排第2位："
-        "2020至2024年以「深圳—香港—廣州」列名；2017至2019年以「深圳—香港」列名" in zh
+        "「深圳—香港—廣州」集群於2025年排名第1位，此前2017至2024年各屆均排第2位"
+        "（2017至2019年以「深圳—香港」列名）" in zh
     )
 
 
@@ -127,8 +126,8 @@ def test_other_parameters_narrow_window_and_top_n():
     heads = report.headings()
     # no GBA cluster highlighted: the focus is still SZ-HK-GZ (first GBA cluster with ranks)
     assert (
-        "Shenzhen–Hong Kong–Guangzhou ranked 2nd in every edition from 2018 to 2024: "
-        "2020–2024 as Shenzhen–Hong Kong–Guangzhou; 2018–2019 as Shenzhen–Hong Kong" in heads
+        "Shenzhen–Hong Kong–Guangzhou ranked 2nd in every edition from 2018 to 2024 "
+        "(2018–2019 as Shenzhen–Hong Kong)" in heads
     )
     # the window ends in 2024: Macao–Zhuhai's only rank is the 100th (read, not inferred)
     assert "Macao–Zhuhai ranked 100th in 2024" in heads

@@ -180,18 +180,20 @@ def rank_heading(report: BaseReport, a: clusters.ClusterAnalysis) -> str:
 
 
 def _name_runs(report: BaseReport, a: clusters.ClusterAnalysis, first: int, last: int) -> str:
-    """The focus's names as ranked in ``first..last`` by run of editions ("" when one name)."""
+    """The runs of editions in ``first..last`` when the focus was ranked under another name.
+
+    "" when it kept one name: the headline names the cluster as it is ranked now.
+    """
     runs = clusters.name_runs(a.window, a.focus, range(first, last + 1))
+    current = i18n.cluster_name(a.focus, "en")
     if len(runs) < 2:
         return ""
-
-    def name(as_ranked: str) -> str:
-        if as_ranked == i18n.cluster_name(a.focus, "en"):
-            return report.cluster(a.focus)
-        return report.t(f"name_as_ranked.{as_ranked}")
-
     keys = {True: "name_run_one", False: "name_run"}
-    runs_text = (report.t(keys[f == z], name=name(n), first=f, last=z) for n, f, z in runs)
+    runs_text = (
+        report.t(keys[f == z], name=report.t(f"name_as_ranked.{n}"), first=f, last=z)
+        for n, f, z in runs
+        if n != current
+    )
     return report.t("name_run_sep").join(runs_text)
 
 

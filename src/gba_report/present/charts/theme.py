@@ -29,7 +29,7 @@ WIDTH_IN = 6.3
 HEIGHT_IN = 3.6
 #: Size (width, height) in inches of a chart in the executive brief: half the text width
 #: (two charts side by side) or the full width, and short.
-BRIEF_HALF_IN = (3.45, 2.65)
+BRIEF_HALF_IN = (3.45, 2.4)
 BRIEF_FULL_IN = (WIDTH_IN, 3.5)
 
 FONT_STACK = ["Noto Sans CJK TC", "DejaVu Sans"]
