@@ -19,10 +19,15 @@ def spec():
 @pytest.mark.parametrize(
     ("code", "lang", "expected"),
     [
-        ("SZ", "en", "R&D intensity: Shenzhen, Hong Kong, Macao and comparators"),
-        ("GZ", "en", "R&D intensity: Guangzhou, Hong Kong, Macao and comparators"),
+        ("SZ", "en", "R&D intensity: Shenzhen and comparators"),
+        ("GZ", "en", "R&D intensity: Guangzhou and comparators"),
+        # Hong Kong or Macao as the focus: named once (not "Hong Kong, Hong Kong, Macao")
+        ("HK", "en", "R&D intensity: Hong Kong and comparators"),
+        ("MO", "zh-Hant", "研發投入強度：澳門與比較對象"),
+        # the default focus keeps the report's own title (reports.yml `title`)
         ("GD", "en", "R&D intensity: Guangdong, Hong Kong, Macao and comparators"),
-        ("SZ", "zh-Hant", "研發投入強度：深圳、香港、澳門與比較對象"),
+        ("GD", "zh-Hant", "研發投入強度：廣東、香港、澳門與比較對象"),
+        ("SZ", "zh-Hant", "研發投入強度：深圳與比較對象"),
     ],
 )
 def test_title_names_the_focus(spec, code, lang, expected):

@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import os
 import secrets
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,9 +234,16 @@ def _cell_timeout(config: ReportConfig, options: BuildOptions) -> float | None:
 def _title(
     spec: ReportSpec, lang: str, parameters: dict[str, Any], declared: dict[str, params.Param]
 ) -> str:
-    """The report's title in ``lang``, naming its parameter values where ``title_variant`` does."""
+    """The report's title in ``lang``, naming its parameter values where ``title_variant`` does.
+
+    With every parameter the template names at its default, the report's own ``title``.
+    """
     template = spec.title_variant.get(lang)
     if not template:
+        return spec.title[lang]
+    named = {f for _, f, _, _ in string.Formatter().parse(str(template)) if f}
+    if all(n in declared and parameters.get(n, declared[n].default) == declared[n].default
+           for n in named):  # fmt: skip
         return spec.title[lang]
     shown = {n: title.param_value(n, v, lang, declared.get(n)) for n, v in parameters.items()}
     try:
